@@ -1,0 +1,13 @@
+using VisionTracker.Detection;
+
+namespace VisionTracker.Pipeline;
+
+/// <summary>
+/// Looks at each frame's tracks on the tracking stage and may raise events (shelf zones are one). Observers run
+/// in frame order on one thread, before the sinks.
+/// </summary>
+public interface IFrameObserver
+{
+    /// <summary>Observes one frame's tracks and returns the events it raises (an empty list for none).</summary>
+    IReadOnlyList<object> Observe(Detections tracks, long frameIndex, double timestampSeconds);
+}

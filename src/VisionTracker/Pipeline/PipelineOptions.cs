@@ -1,0 +1,17 @@
+namespace VisionTracker.Pipeline;
+
+/// <summary>Pipeline settings.</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>Offline (never drop) or live (drop the oldest frame when the detector falls behind).</summary>
+    public PipelineMode Mode { get; init; } = PipelineMode.Offline;
+
+    /// <summary>
+    /// Capacity of each queue between stages. Small values keep latency and memory low; 2-4 is enough to overlap
+    /// decoding, inference and writing. Live mode drops frames once the decode queue holds this many.
+    /// </summary>
+    public int QueueCapacity { get; init; } = 4;
+
+    /// <summary>Stop after this many frames (null: until the source ends).</summary>
+    public long? MaxFrames { get; init; }
+}
