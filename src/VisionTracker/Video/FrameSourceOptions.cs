@@ -30,6 +30,9 @@ public sealed record FrameSourceOptions
     /// <summary>Upper bound on the wait between reconnect attempts.</summary>
     public TimeSpan ReconnectMaxBackoff { get; init; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>Which decoder reads rtsp/http streams (default: the ffmpeg tool when installed, else OpenCV).</summary>
+    public StreamBackend StreamBackend { get; init; } = StreamBackend.Auto;
+
     /// <summary>Receives one line per non-fatal problem (for example seqinfo.ini disagreeing with the images on disk). Null writes to stderr.</summary>
     public Action<string>? Warn { get; init; }
 
