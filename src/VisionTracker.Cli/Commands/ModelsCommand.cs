@@ -36,7 +36,7 @@ internal static class ModelsCommand
         cmd.SetHandler(_ =>
         {
             var store = new ModelStore(ModelManifest.LoadDefault());
-            var table = new Table().AddColumns("name", "file", "size", "license", "found at", "verified");
+            var table = new Table().AddColumns("name", "file", "size", "license", "found in", "verified");
             foreach (ModelEntry e in store.Manifest.Models)
             {
                 string? path = store.Locate(e);
@@ -47,11 +47,18 @@ internal static class ModelsCommand
                     Markup.Escape(e.File),
                     string.Create(CultureInfo.InvariantCulture, $"{e.Size / 1048576.0:0.0} MiB"),
                     Markup.Escape(e.License),
-                    path is null ? $"[yellow]missing[/] (vtrack models pull {Markup.Escape(e.Name)})" : Markup.Escape(path),
+                    path is null ? $"[yellow]missing[/] (vtrack models pull {Markup.Escape(e.Name)})" : Markup.Escape(Path.GetDirectoryName(path) ?? path),
                     verified);
             }
 
-            AnsiConsole.Write(table);
+            // A console over the current Console.Out, so redirected output (tests, pipes) gets the table too.
+            IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            if (Console.IsOutputRedirected)
+            {
+                console.Profile.Width = 200;
+            }
+
+            console.Write(table);
             Console.WriteLine($"searched: {string.Join(", ", store.SearchFolders)}");
             return ExitCodes.Ok;
         });

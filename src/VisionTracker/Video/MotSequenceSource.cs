@@ -22,6 +22,7 @@ public sealed class MotSequenceSource : IFrameSource
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        OpenCvRuntime.EnsureQuiet();
         string dir = Path.GetFullPath(directory);
         var ini = ReadSeqInfo(Path.Combine(dir, "seqinfo.ini"));
         string imDir = Path.Combine(dir, ini.GetValueOrDefault("imDir", "img1"));

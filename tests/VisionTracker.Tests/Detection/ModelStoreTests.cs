@@ -243,3 +243,38 @@ public class ModelStoreTests
         }
     }
 }
+
+[Collection("VideoCli")]
+public class ModelsCommandTests
+{
+    [Fact]
+    [Trait("Category", Categories.RealData)]
+    public async Task ModelsList_ShowsEveryManifestEntryAndWhereItWasFound()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync("models", "list");
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, stderr);
+        foreach (string name in new[] { "deimv2-femto", "deimv2-atto", "osnet-x0.25" })
+        {
+            Assert.Contains(name, stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Apache-2.0", stdout, StringComparison.Ordinal);
+        Assert.Contains("yes", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelsPull_UnknownName_ExitsTwoWithOneLineListingKnownModels()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync("models", "pull", "no-such-model");
+        Assert.Equal(2, code);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("deimv2-femto", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Subcommands_AreListAndPull()
+    {
+        Assert.Equal(["list", "pull"], VisionTracker.Cli.Commands.ModelsCommand.Subcommands().Select(c => c.Name));
+    }
+}
