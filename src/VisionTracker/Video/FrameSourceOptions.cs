@@ -30,6 +30,12 @@ public sealed record FrameSourceOptions
     /// <summary>Upper bound on the wait between reconnect attempts.</summary>
     public TimeSpan ReconnectMaxBackoff { get; init; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>
+    /// When true (default), a video file that ends before the frame count in its container header is reported as
+    /// truncated. Turn off for files whose header overstates the count (for example H.264 stream-copied into AVI).
+    /// </summary>
+    public bool VerifyFrameCount { get; init; } = true;
+
     /// <summary>Which decoder reads rtsp/http streams (default: the ffmpeg tool when installed, else OpenCV).</summary>
     public StreamBackend StreamBackend { get; init; } = StreamBackend.Auto;
 

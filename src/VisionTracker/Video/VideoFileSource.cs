@@ -106,9 +106,9 @@ public sealed class VideoFileSource : IFrameSource
 
     private Frame? EndOfFile(long decoded)
     {
-        if (_headerFrames is { } promised && decoded < promised)
+        if (_options.VerifyFrameCount && _headerFrames is { } promised && decoded < promised)
         {
-            throw new VisionTrackerException(string.Create(CultureInfo.InvariantCulture, $"{_path} appears truncated at frame {decoded} of {promised}: decoding stopped before the frame count in its header. Copy or download the video again."));
+            throw new VisionTrackerException(string.Create(CultureInfo.InvariantCulture, $"{_path} appears truncated at frame {decoded} of {promised}: decoding stopped before the frame count in its header. Copy or download the video again (if it plays to the end elsewhere, its header overstates the count: re-mux it with `ffmpeg -i IN -c copy OUT.mp4`)."));
         }
 
         return null;

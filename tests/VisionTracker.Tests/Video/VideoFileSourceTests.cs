@@ -109,6 +109,23 @@ public partial class VideoFileSourceTests
     }
 
     [Fact]
+    public void Read_TruncatedAviWithFrameCountCheckOff_EndsQuietly()
+    {
+        using var dir = TestData.TempDir();
+        string cut = VideoFixtures.Truncate(VideoFixtures.WriteAvi(dir.File("whole.avi"), 50), dir.File("cut.avi"), 0.5);
+        using var src = new VideoFileSource(cut, new FrameSourceOptions { VerifyFrameCount = false });
+        int n = 0;
+        while (src.Read() is { } f)
+        {
+            f.Dispose();
+            n++;
+        }
+
+        Assert.InRange(n, 1, 49);
+        Assert.Null(src.Read());
+    }
+
+    [Fact]
     [Trait("Category", Categories.RealData)]
     public void Open_Mp4CutShort_FailsAsNotAVideoOrTruncated()
     {
