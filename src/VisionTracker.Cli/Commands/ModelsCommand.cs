@@ -7,7 +7,7 @@ using VisionTracker.Detection;
 namespace VisionTracker.Cli.Commands;
 
 /// <summary>
-/// <c>vtrack models list|pull</c>. Subcommands come from <see cref="Subcommands"/>: add one line there to add another
+/// <c>vtrack models list|pull|verify</c>. Subcommands come from <see cref="Subcommands"/>: add one line there to add another
 /// (for example <c>yield return ModelsInspectCommand.Create();</c>).
 /// </summary>
 internal static class ModelsCommand
@@ -28,6 +28,7 @@ internal static class ModelsCommand
     {
         yield return CreateList();
         yield return CreatePull();
+        yield return CreateVerify();
     }
 
     internal static Command CreateList()
@@ -60,6 +61,22 @@ internal static class ModelsCommand
 
             console.Write(table);
             Console.WriteLine($"searched: {string.Join(", ", store.SearchFolders)}");
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    internal static Command CreateVerify()
+    {
+        var model = new Argument<string?>("model") { Description = "Model name or .onnx path (default: the manifest's default model).", Arity = ArgumentArity.ZeroOrOne };
+        var cmd = new Command("verify", "Resolve a model the way detection will (explicit path, $VISIONTRACKER_DATA/models, models/) and check its sha256 and ONNX structure.") { model };
+        cmd.SetHandler(p =>
+        {
+            var store = new ModelStore(ModelManifest.LoadDefault());
+            ResolvedModel r = store.Resolve(p.GetValue(model));
+            Console.WriteLine(r.Entry is null
+                ? $"{r.Path}: ONNX structure ok (not in models.json, so no sha256 to check)"
+                : $"{r.Path}: {r.Entry.Name}, sha256 verified");
             return ExitCodes.Ok;
         });
         return cmd;

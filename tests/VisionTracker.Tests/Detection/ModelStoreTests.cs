@@ -275,6 +275,48 @@ public class ModelsCommandTests
     [Fact]
     public void Subcommands_AreListAndPull()
     {
-        Assert.Equal(["list", "pull"], VisionTracker.Cli.Commands.ModelsCommand.Subcommands().Select(c => c.Name));
+        Assert.Equal(["list", "pull", "verify"], VisionTracker.Cli.Commands.ModelsCommand.Subcommands().Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData("wrong-sha")]
+    [InlineData("not-onnx")]
+    [InlineData("missing")]
+    public async Task ModelsVerify_BadModel_ExitsTwoWithOneStderrLine(string kind)
+    {
+        using var dir = TestData.TempDir();
+        string path;
+        switch (kind)
+        {
+            case "wrong-sha":
+                // Named like a manifest model, so it is checked against that entry's sha256.
+                path = dir.File("deimv2_hgnetv2_atto_coco.onnx");
+                File.WriteAllBytes(path, [0x08, 0x08, 0x3a, 0x00]);
+                break;
+            case "not-onnx":
+                path = dir.File("detector.onnx");
+                File.WriteAllText(path, "not a model\n");
+                break;
+            default:
+                path = dir.File("gone.onnx");
+                break;
+        }
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("models", "verify", path);
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains(path, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", Categories.RealData)]
+    public async Task ModelsVerify_RealModel_Succeeds()
+    {
+        var (code, stdout, _) = await CliRunner.RunAsync("models", "verify", TestData.Atto);
+        Assert.Equal(0, code);
+        Assert.Contains("deimv2-atto, sha256 verified", stdout, StringComparison.Ordinal);
     }
 }
