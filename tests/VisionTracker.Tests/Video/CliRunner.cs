@@ -1,0 +1,36 @@
+using System.CommandLine;
+
+namespace VisionTracker.Tests.Video;
+
+/// <summary>Runs <c>vtrack</c> in-process and captures stdout and stderr. Tests using it sit in the non-parallel "VideoCli" collection.</summary>
+internal static class CliRunner
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    public static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        await Gate.WaitAsync();
+        TextWriter oldOut = Console.Out, oldErr = Console.Error;
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        try
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+            ParseResult parse = VisionTracker.Cli.Program.BuildRoot().Parse(args);
+            int code = await parse.InvokeAsync();
+            return (code, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+            Gate.Release();
+        }
+    }
+}
+
+[CollectionDefinition("VideoCli", DisableParallelization = true)]
+public sealed class VideoCliCollection
+{
+}
