@@ -137,7 +137,10 @@ public sealed class ZoneMonitor
         return events is null ? [] : events;
     }
 
-    /// <summary>The current (debounced) count of class <paramref name="classId"/> in zone <paramref name="zoneName"/>.</summary>
+    /// <summary>
+    /// The current (debounced) count of class <paramref name="classId"/> in zone <paramref name="zoneName"/>. During the
+    /// first <see cref="Zone.MinStableSeconds"/> of a stream, before a starting count is settled, this is the raw count.
+    /// </summary>
     /// <exception cref="ArgumentException">No such zone, or the zone does not count that class.</exception>
     public int CountOf(string zoneName, int classId)
     {
@@ -145,12 +148,12 @@ public sealed class ZoneMonitor
             ?? throw new ArgumentException($"No zone named '{zoneName}'. Zones: {string.Join(", ", Zones.Select(z => z.Name))}.", nameof(zoneName));
         var cs = zs.Classes.FirstOrDefault(c => c.ClassId == classId)
             ?? throw new ArgumentException($"Zone '{zoneName}' does not count class {CocoClasses.NameOf(classId)}.", nameof(classId));
-        return cs.Confirmed;
+        return cs.Reported;
     }
 
     /// <summary>Every zone with its current counts, in zone order (for dashboards and drawing).</summary>
     public IReadOnlyList<ZoneSnapshot> Snapshot() =>
-        _zones.Select(zs => new ZoneSnapshot(zs.Zone, zs.Classes.ToDictionary(c => c.ClassId, c => c.Confirmed))).ToArray();
+        _zones.Select(zs => new ZoneSnapshot(zs.Zone, zs.Classes.ToDictionary(c => c.ClassId, c => c.Reported))).ToArray();
 
     /// <summary>Forgets all tracks, counts and visits, as for a new stream.</summary>
     public void Reset()
@@ -406,7 +409,7 @@ public sealed class ZoneMonitor
 
     private static ShelfEvent DwellEvent(ZoneState zs, int id, Visit visit, double duration, long frameIndex, double t)
     {
-        int occupancy = zs.Classes.FirstOrDefault(c => c.ClassId == visit.ClassId)?.Confirmed ?? 0;
+        int occupancy = zs.Classes.FirstOrDefault(c => c.ClassId == visit.ClassId)?.Reported ?? 0;
         return new ShelfEvent(ShelfEventKind.Dwell, zs.Zone.Name, visit.ClassId, CocoClasses.NameOf(visit.ClassId), id, frameIndex, t, occupancy, duration);
     }
 
@@ -505,6 +508,9 @@ public sealed class ZoneMonitor
         public bool Initialized { get; set; }
 
         public int Confirmed { get; set; }
+
+        /// <summary>The count shown to users: the confirmed count, or during the warm-up the raw count.</summary>
+        public int Reported => Initialized ? Confirmed : Raw;
 
         public int Raw { get; set; }
 

@@ -23,6 +23,16 @@ public class ZoneMonitorTests
         Assert.Equal(0, s.Monitor.CountOf("shelf", Cup));
     }
 
+    [Fact]
+    public void Start_DuringWarmUp_ReportsTheRawCount()
+    {
+        var s = NewScene();
+        s.Step(ThreeBottles);
+        Assert.Equal(3, s.Monitor.CountOf("shelf", Bottle));
+        Assert.Equal(3, s.Monitor.Snapshot()[0].Counts[Bottle]);
+        Assert.Empty(s.Events);
+    }
+
     public static TheoryData<string, double, double, double, int> DropoutCases => new()
     {
         // how bottle 2 disappears, for how long (s), minStable, hold -> expected taken (= returned) events
