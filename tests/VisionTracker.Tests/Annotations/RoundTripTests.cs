@@ -100,4 +100,18 @@ public class RoundTripTests
         CvatVideoFormat.Write(dir.File("a.xml"), seq);
         Assert.Equal(["a.json", "a.xml"], Directory.GetFiles(dir.Path).Select(f => Path.GetFileName(f)!).Order().ToArray());
     }
+
+    [Fact]
+    public void AtomicFile_WriteFailsMidway_KeepsPreviousFileAndNoTemp()
+    {
+        using var dir = TestData.TempDir();
+        File.WriteAllText(dir.File("a.xml"), "previous");
+        Assert.Throws<IOException>(() => AtomicFile.Write(dir.File("a.xml"), s =>
+        {
+            s.Write("<annotations>"u8);
+            throw new IOException("disk full");
+        }));
+        Assert.Equal("previous", File.ReadAllText(dir.File("a.xml")));
+        Assert.Single(Directory.GetFiles(dir.Path));
+    }
 }
