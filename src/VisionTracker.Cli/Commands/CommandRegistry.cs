@@ -9,5 +9,7 @@ internal static class CommandRegistry
     {
         yield return InfoCommand.Create();
         yield return ModelsCommand.Create();
+        yield return EvalCommand.Create();
+        yield return ConvertCommand.Create();
     }
 }

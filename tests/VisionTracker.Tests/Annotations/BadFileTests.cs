@@ -1,0 +1,56 @@
+using VisionTracker;
+using VisionTracker.Annotations;
+using VisionTracker.Tests.Infrastructure;
+
+namespace VisionTracker.Tests.Annotations;
+
+public class BadFileTests
+{
+    [Theory]
+    [InlineData("1,1,10,10,5,5,1,-1,-1,-1\n2,1,10,x,5,5,1,-1,-1,-1\n", ":2:", "not a number")] // malformed number
+    [InlineData("1,1,10,10,5,5,1,-1,-1,-1\n2,1,10,10,5,5,1,-1\n", ":2:", "8 columns")] // wrong column count
+    [InlineData("1,1,10,10,5\n", ":1:", "5 columns")] // too few
+    [InlineData("\n\n1.5,1,10,10,5,5,1\n", ":3:", "integers")] // fractional frame
+    public void Mot_BadLine_ThrowsNamingFileAndLine(string content, string line, string what)
+    {
+        using var dir = TestData.TempDir();
+        string p = dir.File("bad.txt");
+        File.WriteAllText(p, content);
+        var ex = Assert.Throws<VisionTrackerException>(() => MotChallengeFormat.Read(p));
+        Assert.Contains(p + line, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(what, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Theory]
+    [InlineData("<annotations><version>1.1</version>\n<track id=\"0\" label=\"a\">\n<box frame=\"0\"", ":3:", "broken XML")] // truncated
+    [InlineData("<annotations>\n<track id=\"0\" label=\"a\">\n<box frame=\"zero\" xtl=\"0\" ytl=\"0\" xbr=\"1\" ybr=\"1\"/></track></annotations>", ":3:", "<box>")] // bad attribute
+    [InlineData("<annotations>\n<track label=\"a\"></track></annotations>", ":2:", "<track>")] // missing id
+    [InlineData("<root/>", ":1:", "<annotations>")] // wrong root
+    public void Cvat_BrokenXml_ThrowsNamingFileAndLine(string content, string line, string what)
+    {
+        using var dir = TestData.TempDir();
+        string p = dir.File("bad.xml");
+        File.WriteAllText(p, content);
+        var ex = Assert.Throws<VisionTrackerException>(() => CvatVideoFormat.Read(p));
+        Assert.Contains(p + line, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(what, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"videos\":[{\"id\":1}],\"images\":[{\"id\":1,\"frame_index\":0}],\"annotations\":[{\"image_id\":1,\"track_id\":1,\"bbox\":[1,2,3],\"category_id\":1}]}", "annotations[0].bbox")]
+    [InlineData("{\"videos\":[{\"id\":1}],\"images\":[{\"id\":1}],\"annotations\":[]}", "images[0].frame_index")]
+    [InlineData("{\"videos\":[{\"id\":1}],\"images\":[{\"id\":1,\"frame_index\":0}],\"annotations\":[{\"image_id\":9,\"track_id\":1,\"bbox\":[1,2,3,4],\"category_id\":1}]}", "annotations[0].image_id")]
+    [InlineData("{\"videos\":[{\"id\":1}],\"images\":[],\"annotations\":[{\"image_id\":1,\"bbox\":[1,2,3,4]}]}", "annotations[0].image_id")]
+    [InlineData("{\"images\":[],\"annotations\":[]}", "videos")]
+    [InlineData("{\"videos\":[{\"id\":1}],\n\"images\": [,]}", ":2:")]
+    public void Coco_SchemaError_ThrowsNamingFileAndElement(string content, string element)
+    {
+        using var dir = TestData.TempDir();
+        string p = dir.File("bad.json");
+        File.WriteAllText(p, content);
+        var ex = Assert.Throws<VisionTrackerException>(() => CocoVideoFormat.Read(p));
+        Assert.Contains(p, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(element, ex.Message, StringComparison.Ordinal);
+    }
+}
