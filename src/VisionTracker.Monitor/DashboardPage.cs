@@ -9,7 +9,7 @@ internal static class DashboardPage
 {
     /// <summary>Only this origin, only inline script and style (the page has no other), no framing, no forms.</summary>
     public const string ContentSecurityPolicy =
-        "default-src 'none'; img-src 'self'; connect-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+        "default-src 'none'; img-src 'self' data:; connect-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     public const string Html = """
 <!doctype html>
@@ -18,6 +18,7 @@ internal static class DashboardPage
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>VisionTracker live</title>
+<link rel="icon" href="data:,">
 <style>
   :root { color-scheme: dark; }
   body { margin: 0; font: 14px system-ui, sans-serif; background: #111; color: #ddd; }

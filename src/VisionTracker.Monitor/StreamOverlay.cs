@@ -63,7 +63,7 @@ internal sealed class StreamOverlay : IDisposable
             Label(text, new Point(rect.X, rect.Y), color, scale);
         }
 
-        Label(header, new Point(0, (int)(24 * scale) + 4), Black, scale);
+        Label(header, new Point(0, _canvas.Height), Black, scale);
         return _canvas;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using VisionTracker.Monitor.Tests.Infrastructure;
 using VisionTracker.Tests.Infrastructure;
 
@@ -11,7 +12,7 @@ namespace VisionTracker.Monitor.Tests.Monitor;
 /// </summary>
 [Trait("Category", Categories.RealData)]
 [Collection(LiveMonitorCollection.Name)]
-public sealed class DashboardBrowserTests(LiveMonitorFixture live)
+public sealed class DashboardBrowserTests(LiveMonitorFixture live, ITestOutputHelper output)
 {
     private const string Chromium = "/usr/bin/chromium";
 
@@ -50,7 +51,10 @@ public sealed class DashboardBrowserTests(LiveMonitorFixture live)
         Assert.True(File.Exists(Chromium), $"Chromium is missing at {Chromium}: run `bash scripts/setup.sh` (it installs Debian's chromium package), then rerun the tests.");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Step(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {what}");
         using IPlaywright pw = await Playwright.CreateAsync();
+        Step("playwright driver up");
         await using IBrowser browser = await pw.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
@@ -58,6 +62,7 @@ public sealed class DashboardBrowserTests(LiveMonitorFixture live)
             Args = ChromiumArgs,
             Timeout = (float)Http.Bound.TotalMilliseconds,
         });
+        Step("chromium launched");
         IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 720 } });
         page.SetDefaultTimeout((float)Http.Bound.TotalMilliseconds);
         var consoleErrors = new List<string>();
@@ -65,20 +70,24 @@ public sealed class DashboardBrowserTests(LiveMonitorFixture live)
         {
             if (m.Type == "error")
             {
-                consoleErrors.Add(m.Text);
+                consoleErrors.Add($"{m.Text} ({m.Location})");
             }
         };
 
-        IResponse? response = await page.GotoAsync(live.Server.Address.ToString());
+        IResponse? response = await page.GotoAsync(live.Server.Address.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         Assert.NotNull(response);
         Assert.Equal(200, response.Status);
         Assert.Equal("VisionTracker live", await page.TitleAsync());
+        Step("page loaded");
 
         // The stream image loads, then its pixels change.
         await page.WaitForFunctionAsync("() => document.getElementById('stream').naturalWidth > 0");
         Assert.Equal(live.SourceInfo.Width, await page.EvaluateAsync<int>("() => document.getElementById('stream').naturalWidth"));
+        Step("stream image loaded");
         int first = await page.EvaluateAsync<int>(StreamHash);
         await page.WaitForFunctionAsync($"prev => {StreamHash} !== prev", first);
+
+        Step("stream pixels changed");
 
         // The health counters poll /api/status: the frame count rises and the source is running.
         await page.WaitForFunctionAsync("() => Number(document.getElementById('frames').textContent) > 0");
@@ -86,10 +95,14 @@ public sealed class DashboardBrowserTests(LiveMonitorFixture live)
         await page.WaitForFunctionAsync("prev => Number(document.getElementById('frames').textContent) > prev", frames);
         Assert.Equal("running", await page.TextContentAsync("#state"));
 
+        Step("frame counter rose");
+
         // An event raised by the pipeline reaches the feed through /events.
         IElementHandle? item = await page.WaitForSelectorAsync("#events li");
         Assert.NotNull(item);
         Assert.Contains(nameof(TickEvent), await item.TextContentAsync(), StringComparison.Ordinal);
+
+        Step("event in the feed");
 
         // Zone counts come from /api/zones.
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#zones tr').length === 2");
@@ -99,6 +112,7 @@ public sealed class DashboardBrowserTests(LiveMonitorFixture live)
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#events li').length >= 3");
         string shot = Path.Combine(ArtifactsFolder(), "dashboard.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        Step("screenshot " + shot);
         Assert.True(new FileInfo(shot).Length > 10_000, $"screenshot {shot} is suspiciously small");
         Assert.Empty(consoleErrors);
     }

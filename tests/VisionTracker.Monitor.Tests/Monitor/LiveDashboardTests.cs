@@ -116,6 +116,7 @@ public sealed partial class LiveDashboardTests(LiveMonitorFixture live)
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         Assert.Equal("text/plain", r.Content.Headers.ContentType?.MediaType);
         string text = await r.Content.ReadAsStringAsync();
+        await File.WriteAllTextAsync(Path.Combine(DashboardBrowserTests.ArtifactsFolder(), "metrics.txt"), text);
 
         var samples = MetricLine().Matches(text).ToDictionary(m => m.Groups["name"].Value + m.Groups["labels"].Value, m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
         string[] expected =
