@@ -36,6 +36,8 @@ public sealed class LiveHub : IFrameSink
     private readonly long _created = Stopwatch.GetTimestamp();
 
     private Func<PipelineStats?>? _stats;
+    private Func<string>? _sourceStateProvider;
+    private Func<long>? _reconnectsProvider;
     private PipelineStats? _lastStats;
     private long _droppedBefore;
     private long _lastDetectCount;
@@ -100,6 +102,9 @@ public sealed class LiveHub : IFrameSink
     /// <summary>The latest count per zone name.</summary>
     public IReadOnlyDictionary<string, int> ZoneCounts => Volatile.Read(ref _zoneCounts);
 
+    /// <summary>The source state: from <see cref="ObserveSource"/> if set, else as last set or inferred (starting, running, stopped).</summary>
+    public string SourceState => Volatile.Read(ref _sourceStateProvider)?.Invoke() ?? Volatile.Read(ref _sourceState);
+
     /// <summary>The hub's Prometheus metrics (a private registry).</summary>
     internal MonitorMetrics Metrics { get; }
 
@@ -111,6 +116,20 @@ public sealed class LiveHub : IFrameSink
     /// <c>() =&gt; pipeline.Stats</c>; the pipeline makes a new object per run, and drops are summed across runs).
     /// </summary>
     public void UsePipelineStats(Func<PipelineStats?> stats) => Volatile.Write(ref _stats, stats);
+
+    /// <summary>
+    /// Reads the source state and reconnect count from the source itself whenever the dashboard needs them, for
+    /// example <c>hub.ObserveSource(() =&gt; src.State.ToString().ToLowerInvariant(), () =&gt; src.Reconnects)</c>.
+    /// Replaces <see cref="SetSourceState"/> and <see cref="SetReconnectCount"/>. The functions must be cheap and
+    /// thread-safe; they are called from request threads and the writer stage.
+    /// </summary>
+    public void ObserveSource(Func<string> state, Func<long> reconnects)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(reconnects);
+        Volatile.Write(ref _reconnectsProvider, reconnects);
+        Volatile.Write(ref _sourceStateProvider, state);
+    }
 
     /// <summary>Sets the source state shown on the dashboard (for example <c>running</c>, <c>reconnecting</c>).</summary>
     public void SetSourceState(string state)
@@ -191,8 +210,8 @@ public sealed class LiveHub : IFrameSink
             LastFrameIndex: Interlocked.Read(ref _lastFrameIndex),
             Fps: Math.Round(fps, 2),
             DroppedFrames: dropped,
-            SourceState: Volatile.Read(ref _sourceState),
-            Reconnects: Interlocked.Read(ref _reconnects),
+            SourceState: SourceState,
+            Reconnects: Volatile.Read(ref _reconnectsProvider)?.Invoke() ?? Interlocked.Read(ref _reconnects),
             DetectorLatencyMs: Math.Round(Volatile.Read(ref _latencyMs), 2),
             Tracks: Volatile.Read(ref _tracks),
             Events: Interlocked.Read(ref _eventCount),
@@ -302,6 +321,11 @@ public sealed class LiveHub : IFrameSink
         {
             return JsonSerializer.SerializeToElement(new { text = evt.ToString() }, Json);
         }
+        catch (JsonException)
+        {
+            // For example a reference cycle: the feed still gets the event, as text.
+            return JsonSerializer.SerializeToElement(new { text = evt.ToString() }, Json);
+        }
     }
 
     private void UpdateHealth(FrameResult result, long now)
@@ -348,7 +372,7 @@ public sealed class LiveHub : IFrameSink
             double ms = (totalMs - _lastDetectMs) / (count - _lastDetectCount);
             double prev = Volatile.Read(ref _latencyMs);
             Volatile.Write(ref _latencyMs, prev == 0 ? ms : (0.9 * prev) + (0.1 * ms));
-            Metrics.ObserveDetectorLatency(ms / 1000.0);
+            Metrics.ObserveDetectorLatency(ms / 1000.0, count - _lastDetectCount);
             _lastDetectCount = count;
             _lastDetectMs = totalMs;
         }
@@ -371,7 +395,7 @@ public sealed class LiveHub : IFrameSink
     {
         string header = string.Create(
             CultureInfo.InvariantCulture,
-            $"frame {result.Frame.Index}  t={result.Frame.TimestampSeconds:0.00}s  tracks {result.Tracks.Count}  {Volatile.Read(ref _sourceState)}");
+            $"frame {result.Frame.Index}  t={result.Frame.TimestampSeconds:0.00}s  tracks {result.Tracks.Count}  {SourceState}");
         byte[] jpeg;
         lock (_drawLock)
         {

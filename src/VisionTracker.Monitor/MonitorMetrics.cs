@@ -45,7 +45,8 @@ internal sealed class MonitorMetrics
 
     public CollectorRegistry Registry { get; }
 
-    public void ObserveDetectorLatency(double seconds) => _latency.Observe(seconds);
+    /// <summary>Records <paramref name="frames"/> detections that took <paramref name="seconds"/> each on average.</summary>
+    public void ObserveDetectorLatency(double seconds, long frames) => _latency.Observe(seconds, frames);
 
     private void Refresh(MonitorStatus s)
     {
