@@ -20,6 +20,20 @@ namespace VisionTracker.Monitor;
 /// Loopback addresses need nothing. Any other address needs <see cref="MonitorOptions.AllowRemote"/> and a token;
 /// whenever a token is set, every request without it gets 401.
 /// </remarks>
+/// <example>
+/// Wiring a live run:
+/// <code>
+/// var options = new MonitorOptions { Listen = "127.0.0.1:8080" };
+/// using var hub = new LiveHub(options);
+/// await using var server = await MonitorServer.StartAsync(options, hub, ct);
+/// hub.SetZones(zones.Select(z =&gt; new MonitorZone(z.Name, z.Polygon.Select(p =&gt; (p.X, p.Y)).ToList())).ToList());
+/// hub.ObserveSource(() =&gt; source.State.ToString().ToLowerInvariant(), () =&gt; source.Reconnects);
+/// var pipeline = new TrackingPipeline(source, detector, tracker, observers, sinks: [hub, jsonlWriter],
+///     options: new PipelineOptions { Mode = PipelineMode.Live });
+/// hub.UsePipelineStats(() =&gt; pipeline.Stats);
+/// await pipeline.RunAsync(ct);   // zone observers call hub.SetZoneCounts(...) as counts change
+/// </code>
+/// </example>
 public sealed class MonitorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;

@@ -7,7 +7,7 @@ namespace VisionTracker.Monitor;
 
 /// <summary>
 /// Draws the dashboard's overlay on a copy of the frame: zone polygons with their counts, track boxes with
-/// "#id class", and a one-line header. Small on purpose; richer drawing belongs to the annotation exports.
+/// "class id", and a one-line header. Small on purpose; richer drawing belongs to the annotation exports.
 /// </summary>
 internal sealed class StreamOverlay : IDisposable
 {
@@ -59,7 +59,8 @@ internal sealed class StreamOverlay : IDisposable
             var rect = new Rect((int)b.X1, (int)b.Y1, Math.Max(1, (int)b.Width), Math.Max(1, (int)b.Height));
             Cv2.Rectangle(_canvas, rect, color, thick, LineTypes.AntiAlias);
             string name = CocoClasses.NameOf(classes[i]);
-            string text = id >= 0 ? $"#{id.ToString(CultureInfo.InvariantCulture)} {name}" : name;
+            // "person 3" rather than "#3 person": Hershey fonts draw '#' as an unreadable blob at small sizes.
+            string text = id >= 0 ? $"{name} {id.ToString(CultureInfo.InvariantCulture)}" : name;
             Label(text, new Point(rect.X, rect.Y), color, scale);
         }
 

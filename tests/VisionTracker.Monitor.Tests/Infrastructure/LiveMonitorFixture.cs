@@ -29,6 +29,12 @@ public sealed class LiveMonitorFixture : IAsyncLifetime
     public IReadOnlyList<MonitorZone> Zones { get; private set; } = [];
 
     /// <summary>
+    /// True while <see cref="CreateDetector"/> is the stand-in, whose output is known exactly (two tracks, one
+    /// bottle in shelf-right, 40 ms per frame); tests check those numbers only then.
+    /// </summary>
+    public bool StandInDetector { get; private set; }
+
+    /// <summary>
     /// The detector under test. The one-line switch to a real model, once DetrDetector is on the branch:
     /// <c>return f =&gt; Detr.Detect(f.Image);</c> with <c>Detr = new DetrDetector(TestData.Femto)</c>.
     /// </summary>
@@ -46,9 +52,11 @@ public sealed class LiveMonitorFixture : IAsyncLifetime
             new MonitorZone("shelf-right", [(w * 0.7f, h * 0.55f), (w - 1f, h * 0.55f), (w - 1f, h - 1f), (w * 0.7f, h - 1f)]),
         ];
         Hub.SetZones(Zones);
+        Func<Frame, Detections> detector = CreateDetector();
+        StandInDetector = detector.Method.DeclaringType == typeof(MovingBoxDetector);
         Pipeline = new TrackingPipeline(
             _source,
-            CreateDetector(),
+            detector,
             new IndexTracker(),
             observers: [new TickObserver(TickEvery), new ZoneCounter(Hub, Zones)],
             sinks: [Hub],

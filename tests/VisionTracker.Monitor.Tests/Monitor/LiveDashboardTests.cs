@@ -31,15 +31,22 @@ public sealed partial class LiveDashboardTests(LiveMonitorFixture live)
         live.AssertPipelineAlive();
         Assert.Equal("running", s.GetProperty("sourceState").GetString());
         Assert.True(s.GetProperty("lastFrameIndex").GetInt64() >= 0);
-        Assert.Equal(2, s.GetProperty("tracks").GetInt32());
+        Assert.True(s.GetProperty("tracks").GetInt32() >= 0);
         Assert.True(s.GetProperty("droppedFrames").GetInt64() >= 0);
+        if (live.StandInDetector)
+        {
+            Assert.Equal(2, s.GetProperty("tracks").GetInt32());
+        }
 
         // The hub's count and the pipeline's own count describe the same frames.
         long hubFrames = s.GetProperty("frames").GetInt64();
         Assert.True(live.Pipeline.Stats.FramesCompleted >= hubFrames);
         await Http.Eventually(async () => (await Http.GetJson(c, "api/status")).GetProperty("detectorLatencyMs").GetDouble() > 0, "a detector latency");
         double latency = (await Http.GetJson(c, "api/status")).GetProperty("detectorLatencyMs").GetDouble();
-        Assert.True(latency >= MovingBoxDetector.Latency.TotalMilliseconds * 0.9, $"detector latency {latency} ms below the detector's own sleep");
+        if (live.StandInDetector)
+        {
+            Assert.True(latency >= MovingBoxDetector.Latency.TotalMilliseconds * 0.9, $"detector latency {latency} ms is below the stand-in detector's own sleep");
+        }
     }
 
     [Fact]
@@ -88,7 +95,12 @@ public sealed partial class LiveDashboardTests(LiveMonitorFixture live)
         Assert.Equal(nameof(TickEvent), e.GetProperty("type").GetString());
         JsonElement payload = e.GetProperty("data");
         Assert.Equal(e.GetProperty("frameIndex").GetInt64(), payload.GetProperty("frameIndex").GetInt64());
-        Assert.Equal(2, payload.GetProperty("tracks").GetInt32());
+        Assert.True(payload.GetProperty("tracks").GetInt32() >= 0);
+        if (live.StandInDetector)
+        {
+            Assert.Equal(2, payload.GetProperty("tracks").GetInt32());
+        }
+
         Assert.Equal("tick \"quoted\"\nline", payload.GetProperty("note").GetString());
     }
 
@@ -103,8 +115,12 @@ public sealed partial class LiveDashboardTests(LiveMonitorFixture live)
         Assert.Equal(4, right.GetProperty("points").GetArrayLength());
         Assert.Equal(live.Zones[1].Points[0].X, right.GetProperty("points")[0][0].GetSingle());
 
-        // The stand-in detector's bottle sits inside shelf-right on every frame.
-        Assert.Equal(1, right.GetProperty("count").GetInt32());
+        Assert.True(right.GetProperty("count").GetInt32() >= 0);
+        if (live.StandInDetector)
+        {
+            // The stand-in detector's bottle sits inside shelf-right on every frame, and its person never does.
+            Assert.Equal(1, right.GetProperty("count").GetInt32());
+        }
     }
 
     [Fact]
@@ -133,7 +149,12 @@ public sealed partial class LiveDashboardTests(LiveMonitorFixture live)
         Assert.True(samples["vtrack_frames_total"] > 0);
         Assert.True(samples["vtrack_events_total"] > 0);
         Assert.True(samples["vtrack_detector_latency_seconds_count"] > 0);
-        Assert.Equal(2, samples["vtrack_tracks"]);
+        Assert.True(samples["vtrack_tracks"] >= 0);
+        if (live.StandInDetector)
+        {
+            Assert.Equal(2, samples["vtrack_tracks"]);
+        }
+
         Assert.Equal(1, samples["vtrack_source_state{state=\"running\"}"]);
     }
 
