@@ -180,6 +180,7 @@ public sealed class MonitorServer : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 0;
+            k.Limits.MaxConcurrentConnections = 64;
             k.Listen(listen.Ip, listen.Port);
         });
 
