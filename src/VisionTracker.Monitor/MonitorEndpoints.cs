@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Prometheus;
+
+namespace VisionTracker.Monitor;
+
+/// <summary>The dashboard's GET endpoints.</summary>
+internal static class MonitorEndpoints
+{
+    /// <summary>Multipart boundary of <c>/stream.mjpg</c>.</summary>
+    public const string Boundary = "vtframe";
+
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+    private static readonly byte[] FirstBoundary = Encoding.ASCII.GetBytes("--" + Boundary + "\r\n");
+    private static readonly byte[] PartEnd = Encoding.ASCII.GetBytes("\r\n--" + Boundary + "\r\n");
+
+    public static void Map(IEndpointRouteBuilder app, LiveHub hub, CancellationToken stopping)
+    {
+        app.MapGet("/", (HttpContext ctx) =>
+        {
+            ctx.Response.Headers.ContentSecurityPolicy = DashboardPage.ContentSecurityPolicy;
+            ctx.Response.ContentType = "text/html; charset=utf-8";
+            return ctx.Response.WriteAsync(DashboardPage.Html, ctx.RequestAborted);
+        });
+        app.MapGet("/healthz", (HttpContext ctx) =>
+        {
+            ctx.Response.ContentType = "text/plain; charset=utf-8";
+            return ctx.Response.WriteAsync("ok\n", ctx.RequestAborted);
+        });
+        app.MapGet("/api/status", (HttpContext ctx) => WriteJson(ctx, hub.GetStatus()));
+        app.MapGet("/api/zones", (HttpContext ctx) => WriteJson(ctx, ZonesView(hub)));
+        app.MapGet("/api/events", (HttpContext ctx) => WriteJson(ctx, hub.RecentEvents(SinceId(ctx.Request))));
+        app.MapGet("/metrics", async (HttpContext ctx) =>
+        {
+            ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await hub.Metrics.Registry.CollectAndExportAsTextAsync(ctx.Response.Body, ctx.RequestAborted).ConfigureAwait(false);
+        });
+        app.MapGet("/stream.mjpg", (HttpContext ctx) => StreamAsync(ctx, hub, stopping));
+        app.MapGet("/events", (HttpContext ctx) => EventsAsync(ctx, hub, stopping));
+    }
+
+    private static Task WriteJson<T>(HttpContext ctx, T value)
+    {
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        return JsonSerializer.SerializeAsync(ctx.Response.Body, value, LiveHub.Json, ctx.RequestAborted);
+    }
+
+    private static object ZonesView(LiveHub hub)
+    {
+        IReadOnlyDictionary<string, int> counts = hub.ZoneCounts;
+        return hub.Zones.Select(z => new
+        {
+            name = z.Name,
+            points = z.Points.Select(p => new[] { p.X, p.Y }).ToArray(),
+            count = counts.TryGetValue(z.Name, out int n) ? n : 0,
+        }).ToArray();
+    }
+
+    /// <summary>The SSE <c>Last-Event-ID</c> header, or <c>?since=</c>, or 0.</summary>
+    private static long SinceId(HttpRequest request)
+    {
+        string? s = request.Headers["Last-Event-ID"].FirstOrDefault() ?? request.Query["since"].FirstOrDefault();
+        return long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long id) ? id : 0;
+    }
+
+    /// <summary>
+    /// multipart/x-mixed-replace: each part is one JPEG, sent as soon as the hub encodes a newer one. The boundary
+    /// is written right after each image so browsers show it without waiting for the next part.
+    /// </summary>
+    private static async Task StreamAsync(HttpContext ctx, LiveHub hub, CancellationToken stopping)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
+        CancellationToken ct = cts.Token;
+        using IDisposable client = hub.TrackStreamClient();
+        ctx.Response.ContentType = "multipart/x-mixed-replace; boundary=" + Boundary;
+        Stream body = ctx.Response.Body;
+        try
+        {
+            await body.WriteAsync(FirstBoundary, ct).ConfigureAwait(false);
+            long seq = 0;
+            while (!ct.IsCancellationRequested)
+            {
+                LiveHub.JpegFrame f = await hub.NextJpegAsync(seq, ct).ConfigureAwait(false);
+                seq = f.Sequence;
+                byte[] head = Encoding.ASCII.GetBytes(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Content-Type: image/jpeg\r\nContent-Length: {f.Data.Length}\r\nX-Frame-Index: {f.FrameIndex}\r\n\r\n"));
+                await body.WriteAsync(head, ct).ConfigureAwait(false);
+                await body.WriteAsync(f.Data, ct).ConfigureAwait(false);
+                await body.WriteAsync(PartEnd, ct).ConfigureAwait(false);
+                await body.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The viewer left, the server is stopping, or the hub was disposed.
+        }
+        catch (IOException)
+        {
+            // The connection broke mid-write.
+        }
+    }
+
+    /// <summary>Server-Sent Events: the backlog after Last-Event-ID first, then each new event; a comment every 15 s keeps proxies open.</summary>
+    private static async Task EventsAsync(HttpContext ctx, LiveHub hub, CancellationToken stopping)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
+        CancellationToken ct = cts.Token;
+        using LiveHub.EventSubscription sub = hub.SubscribeEvents();
+        ctx.Response.ContentType = "text/event-stream; charset=utf-8";
+        ctx.Response.Headers["X-Accel-Buffering"] = "no";
+        long lastId = SinceId(ctx.Request);
+        try
+        {
+            await ctx.Response.WriteAsync("retry: 2000\n: connected\n\n", ct).ConfigureAwait(false);
+            foreach (LiveEvent e in hub.RecentEvents(lastId))
+            {
+                await WriteEvent(ctx.Response, e, ct).ConfigureAwait(false);
+                lastId = e.Id;
+            }
+
+            await ctx.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            while (!ct.IsCancellationRequested)
+            {
+                bool more;
+                using (var beat = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    beat.CancelAfter(Heartbeat);
+                    try
+                    {
+                        more = await sub.Reader.WaitToReadAsync(beat.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        await ctx.Response.WriteAsync(": ping\n\n", ct).ConfigureAwait(false);
+                        await ctx.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                while (sub.Reader.TryRead(out LiveEvent? e))
+                {
+                    if (e.Id > lastId)
+                    {
+                        await WriteEvent(ctx.Response, e, ct).ConfigureAwait(false);
+                        lastId = e.Id;
+                    }
+                }
+
+                await ctx.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The viewer left or the server is stopping.
+        }
+        catch (IOException)
+        {
+            // The connection broke mid-write.
+        }
+    }
+
+    private static Task WriteEvent(HttpResponse response, LiveEvent e, CancellationToken ct)
+    {
+        // Compact JSON has no raw newlines (they are escaped inside strings), so one data: line is enough.
+        string json = JsonSerializer.Serialize(e, LiveHub.Json);
+        return response.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"id: {e.Id}\ndata: {json}\n\n"), ct);
+    }
+}
