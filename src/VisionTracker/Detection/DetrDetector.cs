@@ -1,0 +1,524 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using OpenCvSharp;
+using VisionTracker.Geometry;
+
+namespace VisionTracker.Detection;
+
+/// <summary>
+/// A DETR-family detector (RT-DETR/D-FINE/DEIM deploy, original DETR, RF-DETR layouts) on ONNX Runtime, returning
+/// one decoder embedding per detection when the model's class head can be tapped.
+/// </summary>
+/// <remarks>
+/// Per frame the only work before inference is one resize into a reused <see cref="Mat"/> and one pass into a reused,
+/// pinned input tensor; ORT outputs are disposed before <see cref="Detect"/> returns. Not thread-safe: use one
+/// instance per thread.
+/// </remarks>
+public sealed class DetrDetector : IDetector
+{
+    private readonly DetrDetectorOptions _options;
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly OutputLayout _layout;
+    private readonly TapPlan? _tap;
+    private readonly int _inW;
+    private readonly int _inH;
+    private readonly bool _letterbox;
+    private readonly float[] _input;
+    private readonly long[]? _targetSize;
+    private readonly OrtValue[] _inputValues;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly float[] _lut = new float[3 * 256];
+    private readonly bool _swapRb;
+    private readonly Mat _resized;
+    private Mat? _roi;
+    private int _roiFrameW;
+    private int _roiFrameH;
+
+    // Candidate scratch, grown once to the largest size a frame can need and reused.
+    private float[] _candKey = [];
+    private int[] _candIndex = [];
+    private int[] _candRow = [];
+    private int[] _candQuery = [];
+    private int[] _candClass = [];
+    private float[] _candScore = [];
+    private BoxF[] _candBox = [];
+    private bool[] _suppressed = [];
+    private bool _disposed;
+
+    /// <summary>Loads the model, recognises its layout, sets up the embedding tap and the execution provider.</summary>
+    /// <exception cref="VisionTrackerException">The file is missing or not ONNX, its layout is unknown, its input size is dynamic and not given, or the provider cannot load.</exception>
+    public DetrDetector(DetrDetectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        Action<string> log = options.Log ?? (static m => Console.Error.WriteLine(m));
+        var model = OnnxModel.Load(options.ModelPath);
+        _layout = model.RecogniseLayout();
+        var image = model.ImageInput();
+        _inH = ResolveDim(image.Shape[2], options.InputHeight ?? options.Entry?.InputHeight, "height");
+        _inW = ResolveDim(image.Shape[3], options.InputWidth ?? options.Entry?.InputWidth, "width");
+        var spec = options.Preprocess ?? options.Entry?.Preprocess ?? PreprocessSpec.DetrDefault;
+        _letterbox = spec.Resize.Equals("letterbox", StringComparison.OrdinalIgnoreCase);
+        if (!_letterbox && !spec.Resize.Equals("stretch", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new VisionTrackerException($"Unknown resize mode '{spec.Resize}' in the model's preprocessing. Use stretch or letterbox.");
+        }
+
+        _swapRb = spec.ColorOrder.Equals("rgb", StringComparison.OrdinalIgnoreCase);
+        for (int c = 0; c < 3; c++)
+        {
+            for (int v = 0; v < 256; v++)
+            {
+                _lut[(c * 256) + v] = ((v * spec.Scale) - spec.Mean[c]) / spec.Std[c];
+            }
+        }
+
+        byte[] modelBytes = model.Bytes;
+        if (options.EnableEmbeddingTap)
+        {
+            _tap = EmbeddingTap.Find(model, _layout, out string reason);
+            if (_tap is null)
+            {
+                log($"{Path.GetFileName(options.ModelPath)}: no embedding tap ({reason}); detections come without embeddings.");
+            }
+            else
+            {
+                modelBytes = EmbeddingTap.Apply(model.Proto, _tap);
+            }
+        }
+
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = Math.Max(1, options.IntraOpThreads),
+            InterOpNumThreads = 1,
+        };
+        string provider = ExecutionProviders.Configure(sessionOptions, options.ExecutionProvider, log);
+        try
+        {
+            _session = new InferenceSession(modelBytes, sessionOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new VisionTrackerException($"ONNX Runtime cannot load {options.ModelPath} ({ex.Message.ReplaceLineEndings(" ")}). Check that the file is a complete ONNX model (opset ≤ 21).", ex);
+        }
+
+        _input = new float[3 * _inW * _inH];
+        var inputValues = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(_input, [1, 3, _inH, _inW]) };
+        var inputNames = new List<string> { image.Name };
+        if (_layout == OutputLayout.RtDetr)
+        {
+            var sizes = model.Inputs.First(i => i.Name != image.Name);
+            _targetSize = new long[2];
+            inputValues.Add(OrtValue.CreateTensorValueFromMemory(_targetSize, [1, 2]));
+            inputNames.Add(sizes.Name);
+        }
+
+        _inputValues = [.. inputValues];
+        _inputNames = [.. inputNames];
+        var outputs = _layout switch
+        {
+            OutputLayout.RtDetr => new List<string> { "labels", "boxes", "scores" },
+            OutputLayout.Detr => ["pred_logits", "pred_boxes"],
+            _ => ["labels", "dets"],
+        };
+        if (_tap is not null)
+        {
+            outputs.Add(_tap.HiddenName);
+            if (_tap.QueryIndexSource is not null)
+            {
+                outputs.Add(EmbeddingTap.QueryIndexOutput);
+            }
+        }
+
+        _outputNames = [.. outputs];
+        _resized = new Mat(_inH, _inW, MatType.CV_8UC3, Scalar.All(114));
+        int numClasses = _layout switch
+        {
+            OutputLayout.Detr => (int)(model.Output("pred_logits")!.Shape[^1] - 1),
+            OutputLayout.RfDetr => (int)model.Output("labels")!.Shape[^1],
+            _ => _tap?.NumClasses ?? 80,
+        };
+        IReadOnlyList<string> names = numClasses <= 0 || numClasses == CocoClasses.Names.Count || string.Equals(options.Entry?.Labels, "coco80", StringComparison.OrdinalIgnoreCase)
+            ? CocoClasses.Names
+            : Enumerable.Range(0, numClasses).Select(CocoClasses.NameOf).ToArray();
+        Info = new DetectorInfo(options.Entry?.Name ?? Path.GetFileName(options.ModelPath), _inW, _inH, _layout, _tap?.EmbeddingDim ?? 0, provider, names);
+    }
+
+    /// <inheritdoc/>
+    public DetectorInfo Info { get; }
+
+    /// <inheritdoc/>
+    public StageTimings Timings { get; } = new();
+
+    /// <summary>The tap found in the graph, or null when embeddings are off or no tap was found.</summary>
+    internal TapPlan? Tap => _tap;
+
+    /// <inheritdoc/>
+    public Detections Detect(Mat bgrImage)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(bgrImage);
+        if (bgrImage.Empty() || bgrImage.Type() != MatType.CV_8UC3)
+        {
+            throw new VisionTrackerException($"The detector needs an 8-bit 3-channel BGR image; got {(bgrImage.Empty() ? "an empty image" : bgrImage.Type().ToString())}.");
+        }
+
+        long t0 = Stopwatch.GetTimestamp();
+        var map = Preprocess(bgrImage);
+        long t1 = Stopwatch.GetTimestamp();
+        using var outputs = _session.Run(_runOptions, _inputNames, _inputValues, _outputNames);
+        long t2 = Stopwatch.GetTimestamp();
+        var result = Decode(outputs, map, bgrImage.Width, bgrImage.Height);
+        long t3 = Stopwatch.GetTimestamp();
+        Timings.Add(t1 - t0, t2 - t1, t3 - t2);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var v in _inputValues)
+        {
+            v.Dispose();
+        }
+
+        _session.Dispose();
+        _runOptions.Dispose();
+        _roi?.Dispose();
+        _resized.Dispose();
+    }
+
+    private static int ResolveDim(long fromModel, int? given, string what)
+    {
+        if (fromModel > 0)
+        {
+            return checked((int)fromModel);
+        }
+
+        if (given is > 0)
+        {
+            return given.Value;
+        }
+
+        throw new VisionTrackerException($"The model's input {what} is dynamic: give it (--input-size, or the manifest entry's input size).");
+    }
+
+    // Network pixels → frame pixels: frame = (net - Pad) / Scale.
+    private readonly record struct Mapping(float ScaleX, float ScaleY, float PadX, float PadY);
+
+    private Mapping Preprocess(Mat src)
+    {
+        int fw = src.Width;
+        int fh = src.Height;
+        Mapping map;
+        if (_letterbox)
+        {
+            float s = MathF.Min((float)_inW / fw, (float)_inH / fh);
+            if (_roi is null || _roiFrameW != fw || _roiFrameH != fh)
+            {
+                int nw = Math.Clamp((int)MathF.Round(fw * s), 1, _inW);
+                int nh = Math.Clamp((int)MathF.Round(fh * s), 1, _inH);
+                _roi?.Dispose();
+                _resized.SetTo(Scalar.All(114));
+                _roi = new Mat(_resized, new Rect((_inW - nw) / 2, (_inH - nh) / 2, nw, nh));
+                _roiFrameW = fw;
+                _roiFrameH = fh;
+            }
+
+            Cv2.Resize(src, _roi, _roi.Size(), 0, 0, InterpolationFlags.Linear);
+            var r = _roi.Size();
+            map = new Mapping((float)r.Width / fw, (float)r.Height / fh, (_inW - r.Width) / 2, (_inH - r.Height) / 2);
+        }
+        else
+        {
+            Cv2.Resize(src, _resized, new Size(_inW, _inH), 0, 0, InterpolationFlags.Linear);
+            map = new Mapping((float)_inW / fw, (float)_inH / fh, 0, 0);
+        }
+
+        if (_targetSize is not null)
+        {
+            // RT-DETR deploy scales boxes to the size it is given: hand it the frame size for a plain resize, so boxes
+            // come back in frame pixels; for letterbox hand it the input size and undo the padding ourselves.
+            _targetSize[0] = _letterbox ? _inW : fw;
+            _targetSize[1] = _letterbox ? _inH : fh;
+            if (!_letterbox)
+            {
+                map = new Mapping(1, 1, 0, 0);
+            }
+        }
+
+        FillInput();
+        return map;
+    }
+
+    private unsafe void FillInput()
+    {
+        int w = _inW;
+        int h = _inH;
+        int plane = w * h;
+        long step = _resized.Step();
+        byte* basePtr = (byte*)_resized.DataPointer;
+        int cr = _swapRb ? 2 : 0; // source channel written to plane 0
+        int cb = _swapRb ? 0 : 2;
+        fixed (float* dst = _input)
+        fixed (float* lut = _lut)
+        {
+            float* p0 = dst;
+            float* p1 = dst + plane;
+            float* p2 = dst + (2 * plane);
+            float* l0 = lut;
+            float* l1 = lut + 256;
+            float* l2 = lut + 512;
+            for (int y = 0; y < h; y++)
+            {
+                byte* row = basePtr + (y * step);
+                int o = y * w;
+                for (int x = 0; x < w; x++)
+                {
+                    byte* px = row + (3 * x);
+                    p0[o + x] = l0[px[cr]];
+                    p1[o + x] = l1[px[1]];
+                    p2[o + x] = l2[px[cb]];
+                }
+            }
+        }
+    }
+
+    private void EnsureScratch(int n)
+    {
+        if (_candKey.Length >= n)
+        {
+            return;
+        }
+
+        _candKey = new float[n];
+        _candIndex = new int[n];
+        _candRow = new int[n];
+        _candQuery = new int[n];
+        _candClass = new int[n];
+        _candScore = new float[n];
+        _candBox = new BoxF[n];
+        _suppressed = new bool[n];
+    }
+
+    private bool Keep(int cls, float score) =>
+        score >= _options.ScoreThreshold && (_options.ClassFilter is null || _options.ClassFilter.Contains(cls));
+
+    private Detections Decode(IReadOnlyList<OrtValue> outputs, Mapping map, int frameW, int frameH)
+    {
+        int n = _layout switch
+        {
+            OutputLayout.RtDetr => DecodeRtDetr(outputs, map),
+            OutputLayout.Detr => DecodeDetr(outputs, map),
+            _ => DecodeRfDetr(outputs, map),
+        };
+
+        // Highest score first (keys are negated scores; ties keep a deterministic order from the sort).
+        for (int i = 0; i < n; i++)
+        {
+            _candKey[i] = -_candScore[i];
+            _candIndex[i] = i;
+        }
+
+        Array.Sort(_candKey, _candIndex, 0, n);
+        int kept = 0;
+        Array.Clear(_suppressed, 0, n);
+        int max = Math.Max(0, _options.MaxDetections);
+        for (int a = 0; a < n && kept < max; a++)
+        {
+            if (_suppressed[a])
+            {
+                continue;
+            }
+
+            kept++;
+            if (_options.ClassAwareNms)
+            {
+                int ia = _candIndex[a];
+                for (int b = a + 1; b < n; b++)
+                {
+                    int ib = _candIndex[b];
+                    if (!_suppressed[b] && _candClass[ib] == _candClass[ia] && _candBox[ia].IoU(_candBox[ib]) > _options.NmsIouThreshold)
+                    {
+                        _suppressed[b] = true;
+                    }
+                }
+            }
+        }
+
+        var boxes = new BoxF[kept];
+        var scores = new float[kept];
+        var classes = new int[kept];
+        ReadOnlySpan<float> hidden = default;
+        int d = 0;
+        int hiddenRows = 0;
+        if (_tap is not null)
+        {
+            var hv = outputs[_layout == OutputLayout.RtDetr ? 3 : 2];
+            var shape = hv.GetTensorTypeAndShape().Shape;
+            d = (int)shape[^1];
+            hidden = hv.GetTensorDataAsSpan<float>();
+            hiddenRows = hidden.Length / Math.Max(1, d);
+        }
+
+        float[]? emb = _tap is not null ? new float[kept * d] : null;
+        int k = 0;
+        for (int a = 0; a < n && k < kept; a++)
+        {
+            if (_suppressed[a])
+            {
+                continue;
+            }
+
+            int i = _candIndex[a];
+            boxes[k] = _candBox[i].Clip(frameW, frameH);
+            scores[k] = _candScore[i];
+            classes[k] = _candClass[i];
+            if (emb is not null)
+            {
+                int q = _candQuery[i];
+                if ((uint)q >= (uint)hiddenRows)
+                {
+                    throw new InvalidOperationException($"Embedding tap: query index {q} outside the {hiddenRows} decoder rows.");
+                }
+
+                hidden.Slice(q * d, d).CopyTo(emb.AsSpan(k * d, d));
+            }
+
+            k++;
+        }
+
+        return new Detections(boxes, scores, classes, emb, emb is null ? 0 : d);
+    }
+
+    private static BoxF ToFrame(float x1, float y1, float x2, float y2, in Mapping m) =>
+        new((x1 - m.PadX) / m.ScaleX, (y1 - m.PadY) / m.ScaleY, (x2 - m.PadX) / m.ScaleX, (y2 - m.PadY) / m.ScaleY);
+
+    private int DecodeRtDetr(IReadOnlyList<OrtValue> outputs, in Mapping map)
+    {
+        var labelsValue = outputs[0];
+        ReadOnlySpan<float> boxes = outputs[1].GetTensorDataAsSpan<float>();
+        ReadOnlySpan<float> scores = outputs[2].GetTensorDataAsSpan<float>();
+        int rows = scores.Length;
+        bool labels64 = labelsValue.GetTensorTypeAndShape().ElementDataType == TensorElementType.Int64;
+        ReadOnlySpan<long> l64 = labels64 ? labelsValue.GetTensorDataAsSpan<long>() : default;
+        ReadOnlySpan<int> l32 = labels64 ? default : labelsValue.GetTensorDataAsSpan<int>();
+        ReadOnlySpan<long> query = _tap?.QueryIndexSource is not null ? outputs[4].GetTensorDataAsSpan<long>() : default;
+        EnsureScratch(rows);
+        int n = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            int cls = labels64 ? (int)l64[r] : l32[r];
+            float s = scores[r];
+            if (!Keep(cls, s))
+            {
+                continue;
+            }
+
+            var b = boxes.Slice(4 * r, 4);
+            _candBox[n] = ToFrame(b[0], b[1], b[2], b[3], map);
+            _candScore[n] = s;
+            _candClass[n] = cls;
+            _candRow[n] = r;
+            _candQuery[n] = query.IsEmpty ? r : (int)query[r];
+            n++;
+        }
+
+        return n;
+    }
+
+    private int DecodeDetr(IReadOnlyList<OrtValue> outputs, in Mapping map)
+    {
+        var logitsValue = outputs[0];
+        int c1 = (int)logitsValue.GetTensorTypeAndShape().Shape[^1];
+        ReadOnlySpan<float> logits = logitsValue.GetTensorDataAsSpan<float>();
+        ReadOnlySpan<float> boxes = outputs[1].GetTensorDataAsSpan<float>();
+        int queries = logits.Length / c1;
+        EnsureScratch(queries);
+        int n = 0;
+        for (int q = 0; q < queries; q++)
+        {
+            var l = logits.Slice(q * c1, c1);
+            float max = float.NegativeInfinity;
+            for (int c = 0; c < c1; c++)
+            {
+                max = MathF.Max(max, l[c]);
+            }
+
+            float sum = 0;
+            int best = 0;
+            for (int c = 0; c < c1; c++)
+            {
+                sum += MathF.Exp(l[c] - max);
+                if (c < c1 - 1 && l[c] > l[best])
+                {
+                    best = c;
+                }
+            }
+
+            float score = MathF.Exp(l[best] - max) / sum;
+            if (!Keep(best, score))
+            {
+                continue;
+            }
+
+            _candBox[n] = NormalizedCxcywh(boxes.Slice(4 * q, 4), map);
+            _candScore[n] = score;
+            _candClass[n] = best;
+            _candRow[n] = q;
+            _candQuery[n] = q;
+            n++;
+        }
+
+        return n;
+    }
+
+    private int DecodeRfDetr(IReadOnlyList<OrtValue> outputs, in Mapping map)
+    {
+        var logitsValue = outputs[0];
+        int classes = (int)logitsValue.GetTensorTypeAndShape().Shape[^1];
+        ReadOnlySpan<float> logits = logitsValue.GetTensorDataAsSpan<float>();
+        ReadOnlySpan<float> boxes = outputs[1].GetTensorDataAsSpan<float>();
+        EnsureScratch(logits.Length);
+        int n = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            float score = 1f / (1f + MathF.Exp(-logits[i]));
+            int q = i / classes;
+            int cls = i - (q * classes);
+            if (!Keep(cls, score))
+            {
+                continue;
+            }
+
+            _candBox[n] = NormalizedCxcywh(boxes.Slice(4 * q, 4), map);
+            _candScore[n] = score;
+            _candClass[n] = cls;
+            _candRow[n] = q;
+            _candQuery[n] = q;
+            n++;
+        }
+
+        return n;
+    }
+
+    private BoxF NormalizedCxcywh(ReadOnlySpan<float> b, in Mapping map)
+    {
+        float cx = b[0] * _inW;
+        float cy = b[1] * _inH;
+        float hw = 0.5f * b[2] * _inW;
+        float hh = 0.5f * b[3] * _inH;
+        return ToFrame(cx - hw, cy - hh, cx + hw, cy + hh, map);
+    }
+}
