@@ -8,5 +8,7 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
+        yield return DetectCommand.Create();
+        yield return InspectCommand.Create(); // temporary top-level home; moves under `vtrack models`
     }
 }
