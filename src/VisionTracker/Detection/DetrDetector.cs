@@ -40,7 +40,6 @@ public sealed class DetrDetector : IDetector
     // Candidate scratch, grown once to the largest size a frame can need and reused.
     private float[] _candKey = [];
     private int[] _candIndex = [];
-    private int[] _candRow = [];
     private int[] _candQuery = [];
     private int[] _candClass = [];
     private float[] _candScore = [];
@@ -57,6 +56,11 @@ public sealed class DetrDetector : IDetector
         Action<string> log = options.Log ?? (static m => Console.Error.WriteLine(m));
         var model = OnnxModel.Load(options.ModelPath);
         _layout = model.RecogniseLayout();
+        if (options.Entry is { Layout.Length: > 0 } entry && DeclaredLayout(entry.Layout) is { } declared && declared != _layout)
+        {
+            log($"{Path.GetFileName(options.ModelPath)}: the manifest says layout '{entry.Layout}' but the graph is {_layout}; using {_layout}.");
+        }
+
         var image = model.ImageInput();
         _inH = ResolveDim(image.Shape[2], options.InputHeight ?? options.Entry?.InputHeight, "height");
         _inW = ResolveDim(image.Shape[3], options.InputWidth ?? options.Entry?.InputWidth, "width");
@@ -199,6 +203,16 @@ public sealed class DetrDetector : IDetector
         _resized.Dispose();
     }
 
+    // The manifest's layout name (rtdetr, rt-detr, deim, dfine, detr, rfdetr, ...); null when not a known spelling.
+    private static OutputLayout? DeclaredLayout(string name) =>
+        name.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant() switch
+        {
+            "RTDETR" or "DEIM" or "DEIMV2" or "DFINE" => OutputLayout.RtDetr,
+            "DETR" => OutputLayout.Detr,
+            "RFDETR" => OutputLayout.RfDetr,
+            _ => null,
+        };
+
     private static int ResolveDim(long fromModel, int? given, string what)
     {
         if (fromModel > 0)
@@ -304,7 +318,6 @@ public sealed class DetrDetector : IDetector
 
         _candKey = new float[n];
         _candIndex = new int[n];
-        _candRow = new int[n];
         _candQuery = new int[n];
         _candClass = new int[n];
         _candScore = new float[n];
@@ -430,7 +443,6 @@ public sealed class DetrDetector : IDetector
             _candBox[n] = ToFrame(b[0], b[1], b[2], b[3], map);
             _candScore[n] = s;
             _candClass[n] = cls;
-            _candRow[n] = r;
             _candQuery[n] = query.IsEmpty ? r : (int)query[r];
             n++;
         }
@@ -476,7 +488,6 @@ public sealed class DetrDetector : IDetector
             _candBox[n] = NormalizedCxcywh(boxes.Slice(4 * q, 4), map);
             _candScore[n] = score;
             _candClass[n] = best;
-            _candRow[n] = q;
             _candQuery[n] = q;
             n++;
         }
@@ -505,7 +516,6 @@ public sealed class DetrDetector : IDetector
             _candBox[n] = NormalizedCxcywh(boxes.Slice(4 * q, 4), map);
             _candScore[n] = score;
             _candClass[n] = cls;
-            _candRow[n] = q;
             _candQuery[n] = q;
             n++;
         }

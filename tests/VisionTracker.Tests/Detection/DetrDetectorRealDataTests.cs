@@ -166,6 +166,29 @@ public sealed class DetrDetectorRealDataTests
         Assert.Equal(8 * 3, checkedPairs);
     }
 
+    [Fact]
+    public void Detect_SteadyState_AllocatesNoPerFrameBuffers()
+    {
+        // The 416x416x3 input tensor alone is 2 MB; a frame may allocate only its result columns and ORT's small wrappers.
+        using var det = Femto(0.4f);
+        using var frame = ReadFrame(TestData.Video("bottle-detection.mp4"), 30);
+        for (int i = 0; i < 3; i++)
+        {
+            det.Detect(frame.Image);
+        }
+
+        const int Frames = 10;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Frames; i++)
+        {
+            det.Detect(frame.Image);
+        }
+
+        long perFrame = (GC.GetAllocatedBytesForCurrentThread() - before) / Frames;
+        _out.WriteLine(FormattableString.Invariant($"managed bytes allocated per frame: {perFrame}"));
+        Assert.True(perFrame < 16 * 1024, FormattableString.Invariant($"{perFrame} bytes per frame"));
+    }
+
     [Theory]
     [InlineData("deimv2_hgnetv2_femto_coco.onnx", 96)]
     [InlineData("deimv2_hgnetv2_atto_coco.onnx", 64)]
