@@ -33,7 +33,12 @@ public sealed class DetrDetector : IDetector
     private readonly float[] _lut = new float[3 * 256];
     private readonly bool _swapRb;
     private readonly Mat _resized;
+    private readonly bool _batchDynamic;
     private Mat? _roi;
+    private int _batchSize;
+    private float[] _batchInput = [];
+    private long[] _batchTarget = [];
+    private OrtValue[] _batchValues = [];
     private int _roiFrameW;
     private int _roiFrameH;
 
@@ -111,6 +116,7 @@ public sealed class DetrDetector : IDetector
             throw new VisionTrackerException($"ONNX Runtime cannot load {options.ModelPath} ({ex.Message.ReplaceLineEndings(" ")}). Check that the file is a complete ONNX model (opset ≤ 21).", ex);
         }
 
+        _batchDynamic = image.Shape[0] < 0;
         _input = new float[3 * _inW * _inH];
         var inputValues = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(_input, [1, 3, _inH, _inW]) };
         var inputNames = new List<string> { image.Name };
@@ -166,21 +172,64 @@ public sealed class DetrDetector : IDetector
     public Detections Detect(Mat bgrImage)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(bgrImage);
-        if (bgrImage.Empty() || bgrImage.Type() != MatType.CV_8UC3)
-        {
-            throw new VisionTrackerException($"The detector needs an 8-bit 3-channel BGR image; got {(bgrImage.Empty() ? "an empty image" : bgrImage.Type().ToString())}.");
-        }
-
+        CheckImage(bgrImage);
         long t0 = Stopwatch.GetTimestamp();
-        var map = Preprocess(bgrImage);
+        var map = Preprocess(bgrImage, _input, _targetSize);
         long t1 = Stopwatch.GetTimestamp();
         using var outputs = _session.Run(_runOptions, _inputNames, _inputValues, _outputNames);
         long t2 = Stopwatch.GetTimestamp();
-        var result = Decode(outputs, map, bgrImage.Width, bgrImage.Height);
+        var result = Decode(outputs, map, bgrImage.Width, bgrImage.Height, 0, 1);
         long t3 = Stopwatch.GetTimestamp();
         Timings.Add(t1 - t0, t2 - t1, t3 - t2);
         return result;
+    }
+
+    /// <summary>
+    /// Detects objects in several images with one inference call when the model's batch dimension is dynamic
+    /// (one call per image otherwise). Timings count each image as one frame, with the batch's stage times split evenly.
+    /// </summary>
+    /// <param name="bgrImages">8-bit, 3-channel BGR images; sizes may differ.</param>
+    /// <returns>One <see cref="Detections"/> per image, in order.</returns>
+    public IReadOnlyList<Detections> DetectBatch(IReadOnlyList<Mat> bgrImages)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(bgrImages);
+        int batch = bgrImages.Count;
+        if (batch <= 1 || !_batchDynamic)
+        {
+            return bgrImages.Select(Detect).ToArray();
+        }
+
+        foreach (var image in bgrImages)
+        {
+            CheckImage(image);
+        }
+
+        EnsureBatch(batch);
+        long t0 = Stopwatch.GetTimestamp();
+        var maps = new Mapping[batch];
+        int plane = 3 * _inW * _inH;
+        for (int b = 0; b < batch; b++)
+        {
+            maps[b] = Preprocess(bgrImages[b], _batchInput.AsSpan(b * plane, plane), _targetSize is null ? default : _batchTarget.AsSpan(2 * b, 2));
+        }
+
+        long t1 = Stopwatch.GetTimestamp();
+        using var outputs = _session.Run(_runOptions, _inputNames, _batchValues, _outputNames);
+        long t2 = Stopwatch.GetTimestamp();
+        var results = new Detections[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            results[b] = Decode(outputs, maps[b], bgrImages[b].Width, bgrImages[b].Height, b, batch);
+        }
+
+        long t3 = Stopwatch.GetTimestamp();
+        for (int b = 0; b < batch; b++)
+        {
+            Timings.Add((t1 - t0) / batch, (t2 - t1) / batch, (t3 - t2) / batch);
+        }
+
+        return results;
     }
 
     /// <inheritdoc/>
@@ -192,7 +241,7 @@ public sealed class DetrDetector : IDetector
         }
 
         _disposed = true;
-        foreach (var v in _inputValues)
+        foreach (var v in _inputValues.Concat(_batchValues))
         {
             v.Dispose();
         }
@@ -213,6 +262,40 @@ public sealed class DetrDetector : IDetector
             _ => null,
         };
 
+    private static void CheckImage(Mat bgrImage)
+    {
+        ArgumentNullException.ThrowIfNull(bgrImage);
+        if (bgrImage.Empty() || bgrImage.Type() != MatType.CV_8UC3)
+        {
+            throw new VisionTrackerException($"The detector needs an 8-bit 3-channel BGR image; got {(bgrImage.Empty() ? "an empty image" : bgrImage.Type().ToString())}.");
+        }
+    }
+
+    // Batch input buffers, kept for the last batch size used and rebuilt only when it changes.
+    private void EnsureBatch(int batch)
+    {
+        if (_batchSize == batch)
+        {
+            return;
+        }
+
+        foreach (var v in _batchValues)
+        {
+            v.Dispose();
+        }
+
+        _batchInput = new float[batch * 3 * _inW * _inH];
+        _batchTarget = new long[2 * batch];
+        var values = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(_batchInput, [batch, 3, _inH, _inW]) };
+        if (_targetSize is not null)
+        {
+            values.Add(OrtValue.CreateTensorValueFromMemory(_batchTarget, [batch, 2]));
+        }
+
+        _batchValues = [.. values];
+        _batchSize = batch;
+    }
+
     private static int ResolveDim(long fromModel, int? given, string what)
     {
         if (fromModel > 0)
@@ -231,7 +314,7 @@ public sealed class DetrDetector : IDetector
     // Network pixels → frame pixels: frame = (net - Pad) / Scale.
     private readonly record struct Mapping(float ScaleX, float ScaleY, float PadX, float PadY);
 
-    private Mapping Preprocess(Mat src)
+    private Mapping Preprocess(Mat src, Span<float> input, Span<long> target)
     {
         int fw = src.Width;
         int fh = src.Height;
@@ -260,23 +343,23 @@ public sealed class DetrDetector : IDetector
             map = new Mapping((float)_inW / fw, (float)_inH / fh, 0, 0);
         }
 
-        if (_targetSize is not null)
+        if (!target.IsEmpty)
         {
             // RT-DETR deploy scales boxes to the size it is given: hand it the frame size for a plain resize, so boxes
             // come back in frame pixels; for letterbox hand it the input size and undo the padding ourselves.
-            _targetSize[0] = _letterbox ? _inW : fw;
-            _targetSize[1] = _letterbox ? _inH : fh;
+            target[0] = _letterbox ? _inW : fw;
+            target[1] = _letterbox ? _inH : fh;
             if (!_letterbox)
             {
                 map = new Mapping(1, 1, 0, 0);
             }
         }
 
-        FillInput();
+        FillInput(input);
         return map;
     }
 
-    private unsafe void FillInput()
+    private unsafe void FillInput(Span<float> input)
     {
         int w = _inW;
         int h = _inH;
@@ -285,7 +368,7 @@ public sealed class DetrDetector : IDetector
         byte* basePtr = (byte*)_resized.DataPointer;
         int cr = _swapRb ? 2 : 0; // source channel written to plane 0
         int cb = _swapRb ? 0 : 2;
-        fixed (float* dst = _input)
+        fixed (float* dst = input)
         fixed (float* lut = _lut)
         {
             float* p0 = dst;
@@ -328,13 +411,13 @@ public sealed class DetrDetector : IDetector
     private bool Keep(int cls, float score) =>
         score >= _options.ScoreThreshold && (_options.ClassFilter is null || _options.ClassFilter.Contains(cls));
 
-    private Detections Decode(IReadOnlyList<OrtValue> outputs, Mapping map, int frameW, int frameH)
+    private Detections Decode(IReadOnlyList<OrtValue> outputs, Mapping map, int frameW, int frameH, int b, int batch)
     {
         int n = _layout switch
         {
-            OutputLayout.RtDetr => DecodeRtDetr(outputs, map),
-            OutputLayout.Detr => DecodeDetr(outputs, map),
-            _ => DecodeRfDetr(outputs, map),
+            OutputLayout.RtDetr => DecodeRtDetr(outputs, map, b, batch),
+            OutputLayout.Detr => DecodeDetr(outputs, map, b, batch),
+            _ => DecodeRfDetr(outputs, map, b, batch),
         };
 
         // Highest score first (keys are negated scores; ties keep a deterministic order from the sort).
@@ -359,12 +442,12 @@ public sealed class DetrDetector : IDetector
             if (_options.ClassAwareNms)
             {
                 int ia = _candIndex[a];
-                for (int b = a + 1; b < n; b++)
+                for (int c = a + 1; c < n; c++)
                 {
-                    int ib = _candIndex[b];
-                    if (!_suppressed[b] && _candClass[ib] == _candClass[ia] && _candBox[ia].IoU(_candBox[ib]) > _options.NmsIouThreshold)
+                    int ic = _candIndex[c];
+                    if (!_suppressed[c] && _candClass[ic] == _candClass[ia] && _candBox[ia].IoU(_candBox[ic]) > _options.NmsIouThreshold)
                     {
-                        _suppressed[b] = true;
+                        _suppressed[c] = true;
                     }
                 }
             }
@@ -381,7 +464,7 @@ public sealed class DetrDetector : IDetector
             var hv = outputs[_layout == OutputLayout.RtDetr ? 3 : 2];
             var shape = hv.GetTensorTypeAndShape().Shape;
             d = (int)shape[^1];
-            hidden = hv.GetTensorDataAsSpan<float>();
+            hidden = Item<float>(hv, b, batch);
             hiddenRows = hidden.Length / Math.Max(1, d);
         }
 
@@ -415,19 +498,27 @@ public sealed class DetrDetector : IDetector
         return new Detections(boxes, scores, classes, emb, emb is null ? 0 : d);
     }
 
+    private static ReadOnlySpan<T> Item<T>(OrtValue value, int b, int batch)
+        where T : unmanaged
+    {
+        ReadOnlySpan<T> all = value.GetTensorDataAsSpan<T>();
+        int per = all.Length / batch;
+        return all.Slice(b * per, per);
+    }
+
     private static BoxF ToFrame(float x1, float y1, float x2, float y2, in Mapping m) =>
         new((x1 - m.PadX) / m.ScaleX, (y1 - m.PadY) / m.ScaleY, (x2 - m.PadX) / m.ScaleX, (y2 - m.PadY) / m.ScaleY);
 
-    private int DecodeRtDetr(IReadOnlyList<OrtValue> outputs, in Mapping map)
+    private int DecodeRtDetr(IReadOnlyList<OrtValue> outputs, in Mapping map, int b, int batch)
     {
         var labelsValue = outputs[0];
-        ReadOnlySpan<float> boxes = outputs[1].GetTensorDataAsSpan<float>();
-        ReadOnlySpan<float> scores = outputs[2].GetTensorDataAsSpan<float>();
+        ReadOnlySpan<float> boxes = Item<float>(outputs[1], b, batch);
+        ReadOnlySpan<float> scores = Item<float>(outputs[2], b, batch);
         int rows = scores.Length;
         bool labels64 = labelsValue.GetTensorTypeAndShape().ElementDataType == TensorElementType.Int64;
-        ReadOnlySpan<long> l64 = labels64 ? labelsValue.GetTensorDataAsSpan<long>() : default;
-        ReadOnlySpan<int> l32 = labels64 ? default : labelsValue.GetTensorDataAsSpan<int>();
-        ReadOnlySpan<long> query = _tap?.QueryIndexSource is not null ? outputs[4].GetTensorDataAsSpan<long>() : default;
+        ReadOnlySpan<long> l64 = labels64 ? Item<long>(labelsValue, b, batch) : default;
+        ReadOnlySpan<int> l32 = labels64 ? default : Item<int>(labelsValue, b, batch);
+        ReadOnlySpan<long> query = _tap?.QueryIndexSource is not null ? Item<long>(outputs[4], b, batch) : default;
         EnsureScratch(rows);
         int n = 0;
         for (int r = 0; r < rows; r++)
@@ -439,8 +530,8 @@ public sealed class DetrDetector : IDetector
                 continue;
             }
 
-            var b = boxes.Slice(4 * r, 4);
-            _candBox[n] = ToFrame(b[0], b[1], b[2], b[3], map);
+            var box = boxes.Slice(4 * r, 4);
+            _candBox[n] = ToFrame(box[0], box[1], box[2], box[3], map);
             _candScore[n] = s;
             _candClass[n] = cls;
             _candQuery[n] = query.IsEmpty ? r : (int)query[r];
@@ -450,12 +541,12 @@ public sealed class DetrDetector : IDetector
         return n;
     }
 
-    private int DecodeDetr(IReadOnlyList<OrtValue> outputs, in Mapping map)
+    private int DecodeDetr(IReadOnlyList<OrtValue> outputs, in Mapping map, int b, int batch)
     {
         var logitsValue = outputs[0];
         int c1 = (int)logitsValue.GetTensorTypeAndShape().Shape[^1];
-        ReadOnlySpan<float> logits = logitsValue.GetTensorDataAsSpan<float>();
-        ReadOnlySpan<float> boxes = outputs[1].GetTensorDataAsSpan<float>();
+        ReadOnlySpan<float> logits = Item<float>(logitsValue, b, batch);
+        ReadOnlySpan<float> boxes = Item<float>(outputs[1], b, batch);
         int queries = logits.Length / c1;
         EnsureScratch(queries);
         int n = 0;
@@ -495,12 +586,12 @@ public sealed class DetrDetector : IDetector
         return n;
     }
 
-    private int DecodeRfDetr(IReadOnlyList<OrtValue> outputs, in Mapping map)
+    private int DecodeRfDetr(IReadOnlyList<OrtValue> outputs, in Mapping map, int b, int batch)
     {
         var logitsValue = outputs[0];
         int classes = (int)logitsValue.GetTensorTypeAndShape().Shape[^1];
-        ReadOnlySpan<float> logits = logitsValue.GetTensorDataAsSpan<float>();
-        ReadOnlySpan<float> boxes = outputs[1].GetTensorDataAsSpan<float>();
+        ReadOnlySpan<float> logits = Item<float>(logitsValue, b, batch);
+        ReadOnlySpan<float> boxes = Item<float>(outputs[1], b, batch);
         EnsureScratch(logits.Length);
         int n = 0;
         for (int i = 0; i < logits.Length; i++)

@@ -167,6 +167,35 @@ public sealed class DetrDetectorRealDataTests
     }
 
     [Fact]
+    public void DetectBatch_MixedFrameSizes_MatchesOneByOneDetection()
+    {
+        using var det = Femto(0.3f);
+        using var bottles = ReadFrame(TestData.Video("bottle-detection.mp4"), 30);
+        using var people = Cv2.ImRead(Path.Combine(TestData.Dataset("TUD-Campus"), "img1", "000001.jpg"), ImreadModes.Color);
+        Mat[] images = [bottles.Image, people, bottles.Image];
+
+        var batched = det.DetectBatch(images);
+
+        Assert.Equal(3, batched.Count);
+        for (int i = 0; i < images.Length; i++)
+        {
+            var single = det.Detect(images[i]);
+            var b = batched[i];
+            Assert.True(single.Count > 0);
+            Assert.Equal(single.Count, b.Count);
+            Assert.Equal(single.ClassIds.ToArray(), b.ClassIds.ToArray());
+            Assert.Equal(single.EmbeddingDim, b.EmbeddingDim);
+            for (int k = 0; k < single.Count; k++)
+            {
+                // Batched kernels may round differently: allow a hair, not a different answer.
+                Assert.Equal(single.Scores[k], b.Scores[k], 3);
+                Assert.True(single.Boxes[k].IoU(b.Boxes[k]) > 0.99f);
+                Assert.True(Cosine(single.Embedding(k), b.Embedding(k)) > 0.999f);
+            }
+        }
+    }
+
+    [Fact]
     public void Detect_SteadyState_AllocatesNoPerFrameBuffers()
     {
         // The 416x416x3 input tensor alone is 2 MB; a frame may allocate only its result columns and ORT's small wrappers.
