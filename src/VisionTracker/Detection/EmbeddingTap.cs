@@ -85,7 +85,7 @@ internal static class EmbeddingTap
                 string? queryIndex = null;
                 if (layout == OutputLayout.RtDetr)
                 {
-                    queryIndex = FindQueryIndex(visitedNodes, consumers, c);
+                    queryIndex = FindQueryIndex(visitedNodes, consumers);
                     if (queryIndex is null)
                     {
                         reason = $"found the class head {node.Name} but no TopK index → Div by {c} that maps output rows to queries";
@@ -139,8 +139,9 @@ internal static class EmbeddingTap
         return edited.ToByteArray();
     }
 
-    // The TopK among the walked nodes whose indices output is divided by the class count: that quotient is the query.
-    private static string? FindQueryIndex(List<NodeProto> walked, Dictionary<string, List<NodeProto>> consumers, long numClasses)
+    // The TopK among the walked nodes (top-k over the flattened query x class scores) whose indices output is divided
+    // (by the class count): that quotient is the query of each output row. The remainder is the label.
+    private static string? FindQueryIndex(List<NodeProto> walked, Dictionary<string, List<NodeProto>> consumers)
     {
         foreach (var topk in walked.Where(n => n.OpType == "TopK" && n.Output.Count >= 2))
         {
@@ -161,7 +162,6 @@ internal static class EmbeddingTap
                         // Float division is followed by Floor; integer division truncates already.
                         string q = user.Output[0];
                         var floor = consumers.TryGetValue(q, out var after) ? after.FirstOrDefault(a => a.OpType == "Floor") : null;
-                        _ = numClasses;
                         return floor?.Output[0] ?? q;
                     }
 

@@ -36,11 +36,28 @@ internal sealed class OnnxGraphBuilder
         return this;
     }
 
-    public OnnxGraphBuilder Node(string opType, string[] inputs, string[] outputs, string? name = null, string domain = "")
+    public OnnxGraphBuilder ConstantInt64(string output, long[] dims, long[] data)
+    {
+        var t = new TensorProto { Name = output, DataType = (int)TensorProto.Types.DataType.Int64 };
+        t.Dims.AddRange(dims);
+        t.Int64Data.AddRange(data);
+        var node = new NodeProto { OpType = "Constant", Name = "const_" + output };
+        node.Output.Add(output);
+        node.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = t });
+        _graph.Node.Add(node);
+        return this;
+    }
+
+    public OnnxGraphBuilder Node(string opType, string[] inputs, string[] outputs, string? name = null, string domain = "", params (string Name, long Value)[] intAttributes)
     {
         var node = new NodeProto { OpType = opType, Name = name ?? opType + "_" + outputs[0], Domain = domain };
         node.Input.AddRange(inputs);
         node.Output.AddRange(outputs);
+        foreach (var (attr, value) in intAttributes)
+        {
+            node.Attribute.Add(new AttributeProto { Name = attr, Type = AttributeProto.Types.AttributeType.Int, I = value });
+        }
+
         _graph.Node.Add(node);
         return this;
     }
