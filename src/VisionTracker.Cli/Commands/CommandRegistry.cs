@@ -8,8 +8,9 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
-        yield return ModelsCommand.Create();
+        yield return DetectCommand.Create();
         yield return EvalCommand.Create();
         yield return ConvertCommand.Create();
+        yield return ModelsCommand.Create();
     }
 }

@@ -29,6 +29,7 @@ internal static class ModelsCommand
         yield return CreateList();
         yield return CreatePull();
         yield return CreateVerify();
+        yield return InspectCommand.Create();
     }
 
     internal static Command CreateList()
