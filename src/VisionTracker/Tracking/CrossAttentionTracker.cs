@@ -1,0 +1,35 @@
+using VisionTracker.Detection;
+
+namespace VisionTracker.Tracking;
+
+/// <summary>
+/// The cross-attention matching tracker (DESIGN.md): Kalman prediction, a first stage where confirmed and lost tracks
+/// attend to high-score detections through <c>[embedding ; γ·PE(box)]</c> queries and keys with class and motion gates
+/// and a dustbin, ByteTrack's IoU second stage for low-score detections, IoU matching of tentative tracks, and the
+/// Tentative → Confirmed → Lost → Removed lifecycle. Lost tracks are re-found by appearance within
+/// <see cref="TrackerOptions.LostSeconds"/>, their motion gate widening with the time lost.
+/// </summary>
+/// <remarks>
+/// Without embeddings the first stage still runs as attention on geometry alone (positional encoding plus the IoU term;
+/// the appearance term is 0), unless <see cref="TrackerOptions.AttentionWithoutEmbeddings"/> is false, in which case it
+/// is exactly <see cref="IouTracker"/>'s first stage. Deterministic: tracks are visited in id order and ties in the
+/// assignment are broken by index.
+/// </remarks>
+public sealed class CrossAttentionTracker : ITracker
+{
+    private readonly TrackerEngine _engine;
+
+    /// <summary>Creates a tracker.</summary>
+    /// <param name="options">Thresholds; <see cref="TrackerOptions.Default"/> when null.</param>
+    public CrossAttentionTracker(TrackerOptions? options = null) =>
+        _engine = new TrackerEngine(options ?? TrackerOptions.Default, attention: true);
+
+    /// <summary>Live tracks (for tests and diagnostics).</summary>
+    internal IReadOnlyList<Track> Tracks => _engine.Tracks;
+
+    /// <inheritdoc/>
+    public Detections Update(Detections detections, double timestampSeconds) => _engine.Update(detections, timestampSeconds);
+
+    /// <inheritdoc/>
+    public void Reset() => _engine.Reset();
+}
