@@ -362,7 +362,7 @@ internal sealed class AttentionMatcher
         }
     }
 
-    /// <summary>Log-domain Sinkhorn on the (t+1) x (n+1) matrix with dustbins; row marginals 1 (dustbin row n), column marginals 1 (dustbin column t).</summary>
+    /// <summary>Log-domain Sinkhorn on the (t+1) x (n+1) matrix with dustbins; row marginals 1 (dustbin row n), column marginals 1 (dustbin column t). Each iteration ends with the row step, so every track row sums to 1.</summary>
     private void Sinkhorn(int t, int n, float dust)
     {
         int w = n + 1;
@@ -375,24 +375,6 @@ internal sealed class AttentionMatcher
         float logN = MathF.Log(Math.Max(n, 1)), logT = MathF.Log(Math.Max(t, 1));
         for (int iter = 0; iter < _options.SinkhornIterations; iter++)
         {
-            for (int i = 0; i <= t; i++)
-            {
-                float max = float.NegativeInfinity;
-                for (int j = 0; j <= n; j++)
-                {
-                    max = MathF.Max(max, Z(i, j) + v[j]);
-                }
-
-                float sum = 0;
-                for (int j = 0; j <= n; j++)
-                {
-                    float z = Z(i, j) + v[j];
-                    sum += float.IsNegativeInfinity(z) ? 0f : MathF.Exp(z - max);
-                }
-
-                u[i] = (i == t ? logN : 0f) - (max + MathF.Log(sum));
-            }
-
             for (int j = 0; j <= n; j++)
             {
                 float max = float.NegativeInfinity;
@@ -409,6 +391,24 @@ internal sealed class AttentionMatcher
                 }
 
                 v[j] = (j == n ? logT : 0f) - (max + MathF.Log(sum));
+            }
+
+            for (int i = 0; i <= t; i++)
+            {
+                float max = float.NegativeInfinity;
+                for (int j = 0; j <= n; j++)
+                {
+                    max = MathF.Max(max, Z(i, j) + v[j]);
+                }
+
+                float sum = 0;
+                for (int j = 0; j <= n; j++)
+                {
+                    float z = Z(i, j) + v[j];
+                    sum += float.IsNegativeInfinity(z) ? 0f : MathF.Exp(z - max);
+                }
+
+                u[i] = (i == t ? logN : 0f) - (max + MathF.Log(sum));
             }
         }
 

@@ -95,7 +95,7 @@ internal sealed class TrackerEngine
         ComputeOverlaps(boxes);
 
         // Centre and normalise the high detections' embeddings once; EMA updates use this space.
-        int dim = dets.HasEmbeddings ? dets.EmbeddingDim : 0;
+        int dim = dets.HasEmbeddings && _matcher is not null ? dets.EmbeddingDim : 0;
         ReadOnlySpan<float> highEmb = PrepareEmbeddings(dets, dim);
         Grow(ref _highOf, n);
         for (int k = 0; k < _high.Count; k++)
