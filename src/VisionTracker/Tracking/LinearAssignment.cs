@@ -31,8 +31,10 @@ internal readonly ref struct AssignmentResult
 /// <para>
 /// Threshold: a pair whose cost is above <c>threshold</c> (or not finite) is never matched. This solves
 /// "minimise the sum of matched costs plus <c>threshold</c> per row left unmatched" exactly, by capping every
-/// cost at the threshold, solving the full problem and dropping the pairs that sat on the cap. With an
-/// infinite threshold the full assignment is returned over the finite entries.
+/// cost at the threshold, solving the full problem and dropping the pairs that sat on the cap. The graph of
+/// admissible pairs is first split into connected components, each solved alone (exact, and much faster when
+/// objects only compete with their neighbours). With an infinite threshold the full assignment is returned over
+/// the finite entries.
 /// </para>
 /// <para>
 /// An instance is a workspace: its buffers grow on demand and are reused, so a solve allocates nothing once
@@ -54,6 +56,13 @@ internal sealed class LinearAssignment
     private (int Row, int Col)[] _matches = [];
     private int[] _unmatchedRows = [];
     private int[] _unmatchedCols = [];
+    private int[] _matchOfRow = [];
+    private bool[] _colUsed = [];
+    private int[] _parent = [];
+    private int[] _compOf = [];
+    private int[] _compStart = [];
+    private int[] _fill = [];
+    private int[] _order = [];
 
     /// <summary>
     /// Solves the assignment for a row-major <paramref name="rows"/> x <paramref name="cols"/> cost matrix.
@@ -75,62 +84,26 @@ internal sealed class LinearAssignment
         Grow(ref _matches, Math.Min(rows, cols));
         Grow(ref _unmatchedRows, rows);
         Grow(ref _unmatchedCols, cols);
-        bool transpose = rows > cols;
-        int nr = transpose ? cols : rows;
-        int nc = transpose ? rows : cols;
-        int matched = 0;
-        if (nr > 0)
+        Grow(ref _matchOfRow, rows);
+        Grow(ref _colUsed, cols);
+        Array.Fill(_matchOfRow, -1, 0, rows);
+        Array.Clear(_colUsed, 0, cols);
+        if (rows > 0 && cols > 0)
         {
-            double cap = Cap(cost, threshold, nr);
-            Grow(ref _cost, nr * nc);
-            for (int i = 0; i < rows; i++)
-            {
-                for (int j = 0; j < cols; j++)
-                {
-                    float c = cost[(i * cols) + j];
-                    double d = float.IsNaN(c) || c > cap ? cap : c;
-                    _cost[transpose ? (j * nc) + i : (i * nc) + j] = d;
-                }
-            }
-
-            SolveCore(nr, nc);
+            double cap = Cap(cost, threshold, Math.Min(rows, cols));
+            SolveByComponents(cost, rows, cols, threshold, cap);
         }
 
-        // Collect matches in row order and drop those that sat on the cap.
-        Span<bool> rowUsed = rows <= 1024 ? stackalloc bool[rows] : new bool[rows];
-        Span<bool> colUsed = cols <= 1024 ? stackalloc bool[cols] : new bool[cols];
-        rowUsed.Clear();
-        colUsed.Clear();
-        for (int a = 0; a < rows && nr > 0; a++)
-        {
-            int b;
-            if (transpose)
-            {
-                b = _row4col[a];
-            }
-            else
-            {
-                b = _col4row[a];
-            }
-
-            if (b < 0)
-            {
-                continue;
-            }
-
-            float c = cost[(a * cols) + b];
-            if (float.IsFinite(c) && c <= threshold)
-            {
-                _matches[matched++] = (a, b);
-                rowUsed[a] = true;
-                colUsed[b] = true;
-            }
-        }
-
-        int ur = 0, uc = 0;
+        int matched = 0, ur = 0, uc = 0;
         for (int i = 0; i < rows; i++)
         {
-            if (!rowUsed[i])
+            int j = _matchOfRow[i];
+            if (j >= 0)
+            {
+                _matches[matched++] = (i, j);
+                _colUsed[j] = true;
+            }
+            else
             {
                 _unmatchedRows[ur++] = i;
             }
@@ -138,13 +111,161 @@ internal sealed class LinearAssignment
 
         for (int j = 0; j < cols; j++)
         {
-            if (!colUsed[j])
+            if (!_colUsed[j])
             {
                 _unmatchedCols[uc++] = j;
             }
         }
 
         return new AssignmentResult(_matches.AsSpan(0, matched), _unmatchedRows.AsSpan(0, ur), _unmatchedCols.AsSpan(0, uc));
+    }
+
+    /// <summary>Whether a pair may be matched at all: finite and not above the threshold.</summary>
+    private static bool Admissible(float c, float threshold) => float.IsFinite(c) && c <= threshold;
+
+    /// <summary>
+    /// Splits the bipartite graph of admissible pairs into connected components and solves each on its own. Exact: an
+    /// optimal thresholded assignment never uses an inadmissible pair, so components do not interact. In a real frame
+    /// the components are tiny (objects compete only with their neighbours), which turns O(n³) into about O(n²).
+    /// </summary>
+    private void SolveByComponents(ReadOnlySpan<float> cost, int rows, int cols, float threshold, double cap)
+    {
+        int nodes = rows + cols;
+        Grow(ref _parent, nodes);
+        Grow(ref _compOf, nodes);
+        Grow(ref _compStart, nodes + 1);
+        Grow(ref _order, nodes);
+        for (int k = 0; k < nodes; k++)
+        {
+            _parent[k] = k;
+        }
+
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                if (Admissible(cost[(i * cols) + j], threshold))
+                {
+                    Union(i, rows + j);
+                }
+            }
+        }
+
+        // Label components in order of first node, then counting-sort nodes by component (rows before columns within one).
+        Array.Fill(_compOf, -1, 0, nodes);
+        int comps = 0;
+        Array.Clear(_compStart, 0, nodes + 1);
+        for (int k = 0; k < nodes; k++)
+        {
+            int root = Find(k);
+            if (_compOf[root] < 0)
+            {
+                _compOf[root] = comps++;
+            }
+
+            _compOf[k] = _compOf[root];
+            _compStart[_compOf[k] + 1]++;
+        }
+
+        for (int c = 0; c < comps; c++)
+        {
+            _compStart[c + 1] += _compStart[c];
+        }
+
+        Grow(ref _fill, comps);
+        Array.Copy(_compStart, _fill, comps);
+        for (int k = 0; k < nodes; k++)
+        {
+            _order[_fill[_compOf[k]]++] = k;
+        }
+
+        for (int c = 0; c < comps; c++)
+        {
+            int a = _compStart[c], b = _compStart[c + 1];
+            int split = a;
+            while (split < b && _order[split] < rows)
+            {
+                split++;
+            }
+
+            int nRows = split - a, nCols = b - split;
+            if (nRows == 0 || nCols == 0)
+            {
+                continue;
+            }
+
+            if (nRows == 1 && nCols == 1)
+            {
+                // Joined by their one admissible edge.
+                _matchOfRow[_order[a]] = _order[split] - rows;
+                continue;
+            }
+
+            SolveComponent(cost, cols, threshold, cap, _order.AsSpan(a, nRows), _order.AsSpan(split, nCols), rows);
+        }
+    }
+
+    private void SolveComponent(ReadOnlySpan<float> cost, int cols, float threshold, double cap, ReadOnlySpan<int> rowIdx, ReadOnlySpan<int> colNodes, int rows)
+    {
+        int r = rowIdx.Length, c = colNodes.Length;
+        bool transpose = r > c;
+        int nr = transpose ? c : r;
+        int nc = transpose ? r : c;
+        Grow(ref _cost, nr * nc);
+        for (int i = 0; i < r; i++)
+        {
+            int gi = rowIdx[i];
+            for (int j = 0; j < c; j++)
+            {
+                float v = cost[(gi * cols) + colNodes[j] - rows];
+                double d = float.IsNaN(v) || v > cap ? cap : v;
+                _cost[transpose ? (j * nc) + i : (i * nc) + j] = d;
+            }
+        }
+
+        SolveCore(nr, nc);
+        for (int i = 0; i < r; i++)
+        {
+            int j = transpose ? _row4col[i] : _col4row[i];
+            if (j < 0)
+            {
+                continue;
+            }
+
+            int gi = rowIdx[i], gj = colNodes[j] - rows;
+            if (Admissible(cost[(gi * cols) + gj], threshold))
+            {
+                _matchOfRow[gi] = gj;
+            }
+        }
+    }
+
+    private int Find(int k)
+    {
+        while (_parent[k] != k)
+        {
+            _parent[k] = _parent[_parent[k]];
+            k = _parent[k];
+        }
+
+        return k;
+    }
+
+    private void Union(int a, int b)
+    {
+        int ra = Find(a), rb = Find(b);
+        if (ra != rb)
+        {
+            // Smaller index becomes the root: deterministic labelling.
+            if (ra < rb)
+            {
+                _parent[rb] = ra;
+            }
+            else
+            {
+                _parent[ra] = rb;
+            }
+        }
     }
 
     /// <summary>The value every cost is capped at: the threshold, or a finite stand-in above any possible finite total.</summary>
