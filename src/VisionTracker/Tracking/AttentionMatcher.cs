@@ -233,16 +233,21 @@ internal sealed class AttentionMatcher
             ReadOnlySpan<float> qe = dim > 0 ? trackEmb.Slice(i * dim, dim) : default;
             ReadOnlySpan<float> qp = _peTracks.AsSpan(i * EncodingDim, EncodingDim);
             Span<float> row = _logits.AsSpan(i * w, w);
+            int cls = trackClasses[i];
             for (int j = 0; j < n; j++)
             {
                 BoxF db = detBoxes[j];
-                float iou = tb.IoU(db);
                 float dx = db.CenterX - tb.CenterX, dy = db.CenterY - tb.CenterY;
-                if (trackClasses[i] != detClasses[j] || (iou <= 0f && ((dx * dx) + (dy * dy)) > reach2))
+
+                // Gate: classes differ, or out of reach and not overlapping (cheap corner test before any IoU).
+                if (detClasses[j] != cls
+                    || (((dx * dx) + (dy * dy)) > reach2 && (db.X1 >= tb.X2 || tb.X1 >= db.X2 || db.Y1 >= tb.Y2 || tb.Y1 >= db.Y2)))
                 {
                     row[j] = float.NegativeInfinity;
                     continue;
                 }
+
+                float iou = tb.IoU(db);
 
                 float s = gamma2 * TensorPrimitives.Dot(qp, _peDets.AsSpan(j * EncodingDim, EncodingDim));
                 if (dim > 0)

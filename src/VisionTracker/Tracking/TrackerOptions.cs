@@ -96,9 +96,12 @@ public sealed record TrackerOptions
 
     /// <summary>
     /// Whether <see cref="CrossAttentionTracker"/> runs attention on geometry alone (positional encoding and IoU term)
-    /// when detections carry no embeddings. False falls back to <see cref="IouTracker"/>'s first stage exactly.
+    /// when detections carry no embeddings. False (the default) falls back to <see cref="IouTracker"/>'s first stage
+    /// exactly, so without embeddings the two trackers give the same tracks. Measured on TUD-Campus det.txt (rough
+    /// in-house count, not the project evaluator): geometry-only attention made more id switches than IoU, because the
+    /// motion gate admits non-overlapping pairs that only appearance can veto.
     /// </summary>
-    public bool AttentionWithoutEmbeddings { get; init; } = true;
+    public bool AttentionWithoutEmbeddings { get; init; }
 
     /// <summary>Sinkhorn iterations when <see cref="Normalization"/> is <see cref="MatchNormalization.Sinkhorn"/>.</summary>
     public int SinkhornIterations { get; init; } = 10;
