@@ -11,6 +11,7 @@ namespace VisionTracker.Benchmarks;
 /// Bars (DESIGN.md): ≤ 0.3 ms for 50x50, ≤ 3 ms for 300x300, 0 bytes allocated per op.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class AssociationBenchmarks
 {
     private const int Dim = 256;

@@ -91,7 +91,11 @@ public sealed record TrackerOptions
     /// <summary>p_min: an attention pair is accepted only if its match probability is at least this (cost −log p_min to the assignment).</summary>
     public float MinMatchProbability { get; init; } = 0.2f;
 
-    /// <summary>How logits become probabilities; row softmax is the default (cheapest, measured equal on the synthetic cases).</summary>
+    /// <summary>
+    /// How logits become probabilities. Row softmax is the default: all three keep identities through the synthetic
+    /// crossing, and row softmax is the cheapest (minimum of many runs on a shared 2-core CPU, D = 256, 300 x 300:
+    /// row 1.0 ms, dual 1.5 ms, Sinkhorn 17 ms; Sinkhorn misses the 3 ms association bar).
+    /// </summary>
     public MatchNormalization Normalization { get; init; } = MatchNormalization.RowSoftmax;
 
     /// <summary>
