@@ -15,6 +15,25 @@ namespace VisionTracker.Tracking;
 /// (positional encoding plus the IoU term, appearance term 0), which measured worse on public detections. Deterministic: tracks are visited in id order and ties in the
 /// assignment are broken by index.
 /// </remarks>
+/// <example>
+/// Driving it from MOTChallenge <c>det.txt</c> rows (<c>frame,-1,x,y,w,h,conf</c>): call <see cref="Update"/> once per
+/// frame, in order, with timestamp (frame − 1) / fps, and with <see cref="Detections.Empty"/> for frames without rows
+/// (so lost tracks age):
+/// <code>
+/// var tracker = new CrossAttentionTracker();
+/// for (int frame = 1; frame &lt;= seqLength; frame++)
+/// {
+///     var rows = rowsByFrame[frame]; // may be empty
+///     var dets = new Detections(rows.Select(r => BoxF.FromXywh(r.X, r.Y, r.W, r.H)).ToArray(),
+///                               rows.Select(r => r.Conf / confScale).ToArray(), new int[rows.Count]);
+///     Detections tracks = tracker.Update(dets, (frame - 1) / fps);
+///     // one output row per k: frame, tracks.TrackIds[k], tracks.Boxes[k] as x, y, w, h
+/// }
+/// </code>
+/// Public det.txt confidences are not always in [0, 1] (TUD-Campus spans 0.1 to 133): map them into [0, 1] first, or
+/// set the score thresholds of <see cref="TrackerOptions"/> in the file's units. Output boxes are the matched
+/// detections' boxes (not Kalman-smoothed).
+/// </example>
 public sealed class CrossAttentionTracker : ITracker
 {
     private readonly TrackerEngine _engine;

@@ -86,6 +86,36 @@ public class TrackerScenarioTests
         Assert.False(ids[15].ContainsKey(1));
     }
 
+    [Fact]
+    public void Refind_AfterOcclusion_AppearanceBeatsNearestNewcomer()
+    {
+        // A is hidden 0.8 s; then a newcomer C stands where A was, and A comes back 60 px away (no overlap with its
+        // old box, inside the widened gate). Attention gives A its old id by appearance; IoU hands it to C.
+        BoxF b = BoxF.FromCxcywh(500, 200, 40, 100);
+        var frames = new List<Obj[]>();
+        for (int f = 0; f < 10; f++)
+        {
+            frames.Add([new Obj(1, Person(200, 200)), new Obj(2, b)]);
+        }
+
+        for (int f = 0; f < 8; f++)
+        {
+            frames.Add([new Obj(2, b)]);
+        }
+
+        for (int f = 0; f < 5; f++)
+        {
+            frames.Add([new Obj(3, Person(205, 200)), new Obj(1, Person(260, 200)), new Obj(2, b)]);
+        }
+
+        var att = Run(new CrossAttentionTracker(), frames, 10);
+        var iou = Run(new IouTracker(), frames, 10);
+        int idA = att[0][1];
+        Assert.Equal(idA, att[^1][1]);
+        Assert.NotEqual(idA, att[^1][3]);
+        Assert.Equal(iou[0][1], iou[^1][3]);
+    }
+
     [Theory]
     [MemberData(nameof(Trackers))]
     public void Lifecycle_TentativeConfirmedAfterConfirmHits(string kind)
