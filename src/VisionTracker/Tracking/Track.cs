@@ -86,7 +86,8 @@ internal sealed class Track
         MatchedThisFrame = false;
         MatchedDetection = -1;
         Age++;
-        if (State != TrackState.Confirmed)
+        // Like ByteTrack, a lost track keeps its centre velocity but stops changing size.
+        if (State == TrackState.Lost)
         {
             KalmanBoxFilter.FreezeSize(ref _kalman);
         }
