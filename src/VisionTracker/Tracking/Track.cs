@@ -1,0 +1,143 @@
+using System.Numerics.Tensors;
+using VisionTracker.Geometry;
+
+namespace VisionTracker.Tracking;
+
+/// <summary>
+/// One track's small explicit state: id, class, lifecycle state, Kalman state, embedding memory, hits and age, and the
+/// last matched box and score. State changes only through the methods (ByteTrack's <c>STrack</c> habit).
+/// </summary>
+internal sealed class Track
+{
+    private KalmanState _kalman;
+    private float[] _embedding;
+
+    private Track(int id, int classId, in BoxF box, float score, double time, TrackState state)
+    {
+        Id = id;
+        ClassId = classId;
+        State = state;
+        _kalman = KalmanBoxFilter.Initiate(box);
+        _embedding = [];
+        Hits = 1;
+        LastBox = box;
+        LastScore = score;
+        LastSeenSeconds = time;
+        MatchedThisFrame = true;
+    }
+
+    /// <summary>Track id, from 1.</summary>
+    public int Id { get; }
+
+    /// <summary>Class of the detections it follows (association never crosses classes).</summary>
+    public int ClassId { get; }
+
+    /// <summary>Lifecycle state.</summary>
+    public TrackState State { get; private set; }
+
+    /// <summary>Number of matched detections.</summary>
+    public int Hits { get; private set; }
+
+    /// <summary>Frames since the track started.</summary>
+    public int Age { get; private set; }
+
+    /// <summary>Timestamp of the last match, in seconds.</summary>
+    public double LastSeenSeconds { get; private set; }
+
+    /// <summary>The last matched detection box.</summary>
+    public BoxF LastBox { get; private set; }
+
+    /// <summary>The last matched detection score.</summary>
+    public float LastScore { get; private set; }
+
+    /// <summary>Index of the detection matched this frame in the frame's batch, or −1.</summary>
+    public int MatchedDetection { get; private set; } = -1;
+
+    /// <summary>Whether the track was matched (or started) in the current frame.</summary>
+    public bool MatchedThisFrame { get; private set; }
+
+    /// <summary>Kalman-predicted box for the current frame.</summary>
+    public BoxF PredictedBox => _kalman.Box;
+
+    /// <summary>Whether an embedding memory exists (some matched detection carried one).</summary>
+    public bool HasEmbedding => _embedding.Length > 0;
+
+    /// <summary>Embedding EMA in the matcher's centred, unit-norm space; empty when none.</summary>
+    public ReadOnlySpan<float> Embedding => _embedding;
+
+    /// <summary>The Kalman state (read-only, for tests and diagnostics).</summary>
+    public KalmanState Kalman => _kalman;
+
+    /// <summary>Starts a track from a detection.</summary>
+    public static Track Start(int id, int classId, in BoxF box, float score, double time, bool confirmed, int detectionIndex, ReadOnlySpan<float> embedding)
+    {
+        var t = new Track(id, classId, box, score, time, confirmed ? TrackState.Confirmed : TrackState.Tentative) { MatchedDetection = detectionIndex };
+        if (!embedding.IsEmpty)
+        {
+            t._embedding = embedding.ToArray();
+        }
+
+        return t;
+    }
+
+    /// <summary>Starts a new frame: advances the Kalman state by <paramref name="steps"/> reference steps.</summary>
+    public void Predict(double steps)
+    {
+        MatchedThisFrame = false;
+        MatchedDetection = -1;
+        Age++;
+        // Like ByteTrack, a lost track keeps its centre velocity but stops changing size.
+        if (State == TrackState.Lost)
+        {
+            KalmanBoxFilter.FreezeSize(ref _kalman);
+        }
+
+        if (steps > 0)
+        {
+            KalmanBoxFilter.Predict(ref _kalman, steps);
+        }
+    }
+
+    /// <summary>
+    /// Matches the track to a detection: Kalman update, hit count, confirmation after <paramref name="confirmHits"/>,
+    /// re-activation of a lost track, and (when <paramref name="updateEmbedding"/>) the embedding EMA.
+    /// </summary>
+    public void Update(in BoxF box, float score, double time, int detectionIndex, ReadOnlySpan<float> embedding, bool updateEmbedding, float momentum, int confirmHits)
+    {
+        KalmanBoxFilter.Update(ref _kalman, box);
+        Hits++;
+        LastBox = box;
+        LastScore = score;
+        LastSeenSeconds = time;
+        MatchedThisFrame = true;
+        MatchedDetection = detectionIndex;
+        if (State == TrackState.Lost || (State == TrackState.Tentative && Hits >= confirmHits))
+        {
+            State = TrackState.Confirmed;
+        }
+
+        if (updateEmbedding && !embedding.IsEmpty)
+        {
+            if (_embedding.Length != embedding.Length)
+            {
+                _embedding = embedding.ToArray();
+                return;
+            }
+
+            // ema = normalise(m·ema + (1−m)·e); a zero memory simply becomes e.
+            TensorPrimitives.Multiply(_embedding, momentum, _embedding);
+            TensorPrimitives.MultiplyAdd(embedding, 1f - momentum, _embedding, _embedding);
+            float norm = TensorPrimitives.Norm(_embedding);
+            if (norm > 1e-6f)
+            {
+                TensorPrimitives.Divide(_embedding, norm, _embedding);
+            }
+        }
+    }
+
+    /// <summary>The track went unmatched this frame.</summary>
+    public void MarkLost() => State = TrackState.Lost;
+
+    /// <summary>The track ends; its id is retired.</summary>
+    public void MarkRemoved() => State = TrackState.Removed;
+}

@@ -1,0 +1,380 @@
+using VisionTracker.Detection;
+using VisionTracker.Geometry;
+
+namespace VisionTracker.Tracking;
+
+/// <summary>
+/// The shared lifecycle of <see cref="CrossAttentionTracker"/> and <see cref="IouTracker"/> (DESIGN.md's seven steps);
+/// they differ only in the first association stage: cross-attention, or ByteTrack's score-fused IoU.
+/// </summary>
+internal sealed class TrackerEngine
+{
+    private readonly TrackerOptions _options;
+    private readonly AttentionMatcher? _matcher;
+    private readonly LinearAssignment _lap = new();
+    private readonly List<Track> _tracks = [];
+    private readonly List<int> _high = [];
+    private readonly List<int> _low = [];
+    private readonly List<Track> _pool = [];
+    private readonly List<Track> _rest = [];
+    private bool[] _detUsed = [];
+    private float[] _maxOverlap = [];
+    private float[] _cost = [];
+    private float[] _rawHigh = [];
+    private float[] _trackEmb = [];
+    private BoxF[] _boxes = [];
+    private BoxF[] _trackBoxes = [];
+    private int[] _classes = [];
+    private int[] _trackClasses = [];
+    private float[] _unseen = [];
+    private int[] _highOf = [];
+    private int _nextId = 1;
+    private double _lastTime = double.NaN;
+    private bool _firstFrame = true;
+
+    /// <summary>Creates an engine; <paramref name="attention"/> selects the cross-attention first stage.</summary>
+    public TrackerEngine(TrackerOptions options, bool attention)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _matcher = attention ? new AttentionMatcher(options) : null;
+    }
+
+    /// <summary>Live tracks (not removed), in id order.</summary>
+    public IReadOnlyList<Track> Tracks => _tracks;
+
+    /// <summary>Forgets every track, the running embedding mean and the clock; ids restart at 1.</summary>
+    public void Reset()
+    {
+        _tracks.Clear();
+        _matcher?.Reset();
+        _nextId = 1;
+        _lastTime = double.NaN;
+        _firstFrame = true;
+    }
+
+    /// <summary>Runs one frame; see <see cref="ITracker.Update"/>.</summary>
+    public Detections Update(Detections dets, double time)
+    {
+        ArgumentNullException.ThrowIfNull(dets);
+        if (!double.IsFinite(time))
+        {
+            throw new ArgumentException("The timestamp must be a finite number of seconds.", nameof(time));
+        }
+
+        // 1. Kalman prediction for every live track, in reference steps since the last frame.
+        double dt = double.IsNaN(_lastTime) ? 0 : Math.Max(0, time - _lastTime);
+        _lastTime = time;
+        foreach (Track t in _tracks)
+        {
+            t.Predict(dt * _options.KalmanReferenceFps);
+        }
+
+        // 2. Split detections into high and low.
+        int n = dets.Count;
+        ReadOnlySpan<float> scores = dets.Scores;
+        ReadOnlySpan<BoxF> boxes = dets.Boxes;
+        ReadOnlySpan<int> classes = dets.ClassIds;
+        _high.Clear();
+        _low.Clear();
+        for (int i = 0; i < n; i++)
+        {
+            if (scores[i] >= _options.HighScore)
+            {
+                _high.Add(i);
+            }
+            else if (scores[i] >= _options.LowScore)
+            {
+                _low.Add(i);
+            }
+        }
+
+        Grow(ref _detUsed, n);
+        Array.Clear(_detUsed, 0, n);
+        ComputeOverlaps(boxes);
+
+        // Centre and normalise the high detections' embeddings once; EMA updates use this space.
+        int dim = dets.HasEmbeddings && _matcher is not null ? dets.EmbeddingDim : 0;
+        ReadOnlySpan<float> highEmb = PrepareEmbeddings(dets, dim);
+        Grow(ref _highOf, n);
+        for (int k = 0; k < _high.Count; k++)
+        {
+            _highOf[_high[k]] = k;
+        }
+
+        // 3. First stage: confirmed and lost tracks against high detections.
+        _pool.Clear();
+        foreach (Track t in _tracks)
+        {
+            if (t.State is TrackState.Confirmed or TrackState.Lost)
+            {
+                _pool.Add(t);
+            }
+        }
+
+        bool useAttention = _matcher is not null && (dim > 0 || _options.AttentionWithoutEmbeddings);
+        if (useAttention)
+        {
+            AttentionStage(dets, dim, highEmb, time);
+        }
+        else
+        {
+            IouStage(_pool, _high, boxes, classes, scores, 1f - _options.FirstStageMinIou, fuseScore: true, dets, highEmb, dim, time);
+        }
+
+        // 4. Second stage: still-unmatched confirmed tracks against low detections by IoU.
+        _rest.Clear();
+        foreach (Track t in _pool)
+        {
+            if (!t.MatchedThisFrame && t.State == TrackState.Confirmed)
+            {
+                _rest.Add(t);
+            }
+        }
+
+        IouStage(_rest, _low, boxes, classes, scores, 1f - _options.SecondStageMinIou, fuseScore: false, dets, default, 0, time);
+        foreach (Track t in _rest)
+        {
+            if (!t.MatchedThisFrame)
+            {
+                t.MarkLost();
+            }
+        }
+
+        // 5. Tentative tracks against the remaining high detections by IoU.
+        _rest.Clear();
+        foreach (Track t in _tracks)
+        {
+            if (t.State == TrackState.Tentative)
+            {
+                _rest.Add(t);
+            }
+        }
+
+        RemoveUsed(_high);
+        IouStage(_rest, _high, boxes, classes, scores, 1f - _options.TentativeMinIou, fuseScore: true, dets, highEmb, dim, time);
+        foreach (Track t in _rest)
+        {
+            if (!t.MatchedThisFrame)
+            {
+                t.MarkRemoved();
+            }
+        }
+
+        // 7. Lost tracks expire after lost_seconds; unmatched high detections start tracks.
+        foreach (Track t in _tracks)
+        {
+            if (t.State == TrackState.Lost && time - t.LastSeenSeconds > _options.LostSeconds)
+            {
+                t.MarkRemoved();
+            }
+        }
+
+        _tracks.RemoveAll(static t => t.State == TrackState.Removed);
+        bool confirmAtOnce = (_firstFrame && _options.ConfirmOnFirstFrame) || _options.ConfirmHits <= 1;
+        foreach (int d in _high)
+        {
+            if (!_detUsed[d] && scores[d] >= _options.NewTrackScore)
+            {
+                ReadOnlySpan<float> e = dim > 0 ? highEmb.Slice(_highOf[d] * dim, dim) : default;
+                _tracks.Add(Track.Start(_nextId++, classes[d], boxes[d], scores[d], time, confirmAtOnce, d, e));
+                _detUsed[d] = true;
+            }
+        }
+
+        _firstFrame = false;
+        return Output(dets);
+    }
+
+    /// <summary>Step 3 with cross-attention: queries are the pool's tracks, keys the high detections.</summary>
+    private void AttentionStage(Detections dets, int dim, ReadOnlySpan<float> highEmb, double time)
+    {
+        int t = _pool.Count, h = _high.Count;
+        if (t == 0 || h == 0)
+        {
+            return;
+        }
+
+        Grow(ref _trackBoxes, t);
+        Grow(ref _trackClasses, t);
+        Grow(ref _unseen, t);
+        Grow(ref _trackEmb, t * dim);
+        Grow(ref _boxes, h);
+        Grow(ref _classes, h);
+        for (int i = 0; i < t; i++)
+        {
+            Track tr = _pool[i];
+            _trackBoxes[i] = tr.PredictedBox;
+            _trackClasses[i] = tr.ClassId;
+            _unseen[i] = (float)(time - tr.LastSeenSeconds);
+            if (dim > 0)
+            {
+                Span<float> dst = _trackEmb.AsSpan(i * dim, dim);
+                if (tr.Embedding.Length == dim)
+                {
+                    tr.Embedding.CopyTo(dst);
+                }
+                else
+                {
+                    dst.Clear();
+                }
+            }
+        }
+
+        ReadOnlySpan<BoxF> boxes = dets.Boxes;
+        ReadOnlySpan<int> classes = dets.ClassIds;
+        for (int k = 0; k < h; k++)
+        {
+            _boxes[k] = boxes[_high[k]];
+            _classes[k] = classes[_high[k]];
+        }
+
+        AssignmentResult r = _matcher!.Match(
+            _trackEmb.AsSpan(0, t * dim), _trackBoxes.AsSpan(0, t), _trackClasses.AsSpan(0, t), _unseen.AsSpan(0, t),
+            highEmb, _boxes.AsSpan(0, h), _classes.AsSpan(0, h), dim, _lap);
+        foreach ((int row, int col) in r.Matches)
+        {
+            int d = _high[col];
+            ApplyMatch(_pool[row], d, dets, dim > 0 ? highEmb.Slice(col * dim, dim) : default, time);
+        }
+    }
+
+    /// <summary>An IoU stage (ByteTrack): cost 1 − IoU (× score when fused), class-gated, solved with a threshold.</summary>
+    private void IouStage(List<Track> tracks, List<int> detIdx, ReadOnlySpan<BoxF> boxes, ReadOnlySpan<int> classes, ReadOnlySpan<float> scores, float maxCost, bool fuseScore, Detections dets, ReadOnlySpan<float> highEmb, int dim, double time)
+    {
+        int t = tracks.Count, m = detIdx.Count;
+        if (t == 0 || m == 0)
+        {
+            return;
+        }
+
+        Grow(ref _cost, t * m);
+        for (int i = 0; i < t; i++)
+        {
+            Track tr = tracks[i];
+            BoxF pb = tr.PredictedBox;
+            for (int j = 0; j < m; j++)
+            {
+                int d = detIdx[j];
+                float c;
+                if (_detUsed[d] || classes[d] != tr.ClassId)
+                {
+                    c = float.PositiveInfinity;
+                }
+                else
+                {
+                    float iou = pb.IoU(boxes[d]);
+                    c = iou <= 0f ? float.PositiveInfinity : 1f - (fuseScore ? iou * scores[d] : iou);
+                }
+
+                _cost[(i * m) + j] = c;
+            }
+        }
+
+        AssignmentResult r = _lap.Solve(_cost.AsSpan(0, t * m), t, m, maxCost);
+        foreach ((int row, int col) in r.Matches)
+        {
+            int d = detIdx[col];
+            ReadOnlySpan<float> e = dim > 0 ? highEmb.Slice(_highOf[d] * dim, dim) : default;
+            ApplyMatch(tracks[row], d, dets, e, time);
+        }
+    }
+
+    /// <summary>Step 6: Kalman update, and the embedding EMA only from confident, unoccluded detections.</summary>
+    private void ApplyMatch(Track track, int d, Detections dets, ReadOnlySpan<float> embedding, double time)
+    {
+        float score = dets.Scores[d];
+        bool clean = score >= _options.EmbeddingUpdateMinScore && _maxOverlap[d] <= _options.EmbeddingUpdateMaxOverlap;
+        bool seed = !track.HasEmbedding && !embedding.IsEmpty;
+        track.Update(dets.Boxes[d], score, time, d, embedding, clean || seed, _options.EmbeddingMomentum, _options.ConfirmHits);
+        _detUsed[d] = true;
+    }
+
+    private ReadOnlySpan<float> PrepareEmbeddings(Detections dets, int dim)
+    {
+        int h = _high.Count;
+        if (dim == 0 || h == 0 || _matcher is null)
+        {
+            return default;
+        }
+
+        Grow(ref _rawHigh, h * dim);
+        for (int k = 0; k < h; k++)
+        {
+            dets.Embedding(_high[k]).CopyTo(_rawHigh.AsSpan(k * dim, dim));
+        }
+
+        return _matcher.PrepareDetectionEmbeddings(_rawHigh.AsSpan(0, h * dim), h, dim);
+    }
+
+    /// <summary>For each detection kept this frame, its largest IoU with another kept detection (occlusion proxy).</summary>
+    private void ComputeOverlaps(ReadOnlySpan<BoxF> boxes)
+    {
+        int n = boxes.Length;
+        Grow(ref _maxOverlap, n);
+        Array.Clear(_maxOverlap, 0, n);
+        for (int a = 0; a < _high.Count + _low.Count; a++)
+        {
+            int i = a < _high.Count ? _high[a] : _low[a - _high.Count];
+            for (int b = a + 1; b < _high.Count + _low.Count; b++)
+            {
+                int j = b < _high.Count ? _high[b] : _low[b - _high.Count];
+                float iou = boxes[i].IoU(boxes[j]);
+                _maxOverlap[i] = MathF.Max(_maxOverlap[i], iou);
+                _maxOverlap[j] = MathF.Max(_maxOverlap[j], iou);
+            }
+        }
+    }
+
+    private void RemoveUsed(List<int> idx) => idx.RemoveAll(d => _detUsed[d]);
+
+    /// <summary>Confirmed tracks matched this frame, in detection order, with their ids.</summary>
+    private Detections Output(Detections dets)
+    {
+        int count = 0;
+        foreach (Track t in _tracks)
+        {
+            if (t.State == TrackState.Confirmed && t.MatchedThisFrame)
+            {
+                count++;
+            }
+        }
+
+        Span<int> idByDet = dets.Count <= 1024 ? stackalloc int[dets.Count] : new int[dets.Count];
+        idByDet.Clear();
+        foreach (Track t in _tracks)
+        {
+            if (t.State == TrackState.Confirmed && t.MatchedThisFrame)
+            {
+                idByDet[t.MatchedDetection] = t.Id;
+            }
+        }
+
+        var boxes = new BoxF[count];
+        var scores = new float[count];
+        var classes = new int[count];
+        var ids = new int[count];
+        int k = 0;
+        for (int d = 0; d < dets.Count; d++)
+        {
+            if (idByDet[d] != 0)
+            {
+                boxes[k] = dets.Boxes[d];
+                scores[k] = dets.Scores[d];
+                classes[k] = dets.ClassIds[d];
+                ids[k++] = idByDet[d];
+            }
+        }
+
+        return new Detections(boxes, scores, classes, trackIds: ids);
+    }
+
+    private static void Grow<T>(ref T[] buffer, int size)
+    {
+        if (buffer.Length < size)
+        {
+            buffer = new T[Math.Max(size, buffer.Length * 2)];
+        }
+    }
+}
