@@ -8,6 +8,7 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
+        yield return TrackCommand.Create();
         yield return DetectCommand.Create();
         yield return EvalCommand.Create();
         yield return ConvertCommand.Create();

@@ -10,4 +10,7 @@ public interface IFrameObserver
 {
     /// <summary>Observes one frame's tracks and returns the events it raises (an empty list for none).</summary>
     IReadOnlyList<object> Observe(Detections tracks, long frameIndex, double timestampSeconds);
+
+    /// <summary>Called once when the stream ends; returns events still pending (for example open dwell visits).</summary>
+    IReadOnlyList<object> Complete(long lastFrameIndex, double lastTimestampSeconds) => [];
 }

@@ -23,6 +23,7 @@ public sealed class TrackingPipeline
     private readonly IReadOnlyList<IFrameObserver> _observers;
     private readonly IReadOnlyList<IFrameSink> _sinks;
     private readonly PipelineOptions _options;
+    private volatile List<object>? _finalEvents;
 
     /// <summary>Creates a pipeline over a detector.</summary>
     public TrackingPipeline(IFrameSource source, IDetector detector, ITracker tracker, IReadOnlyList<IFrameObserver>? observers = null, IReadOnlyList<IFrameSink>? sinks = null, PipelineOptions? options = null)
@@ -57,6 +58,7 @@ public sealed class TrackingPipeline
     {
         var stats = new PipelineStats();
         Stats = stats;
+        _finalEvents = null;
         using var fault = new CancellationTokenSource();
         var toDetect = CreateChannel<Frame>(live: _options.Mode == PipelineMode.Live, onDrop: f =>
         {
@@ -188,8 +190,12 @@ public sealed class TrackingPipeline
 
     private async Task TrackLoop(ChannelReader<(Frame Frame, Detections Detections)> input, ChannelWriter<FrameResult> output, PipelineStats stats, CancellationToken fault)
     {
+        long lastIndex = -1;
+        double lastTime = 0;
         await foreach (var (frame, dets) in input.ReadAllAsync(fault).ConfigureAwait(false))
         {
+            lastIndex = frame.Index;
+            lastTime = frame.TimestampSeconds;
             try
             {
                 long t0 = Stopwatch.GetTimestamp();
@@ -213,6 +219,9 @@ public sealed class TrackingPipeline
                 throw;
             }
         }
+
+        // Read by the writer stage only after this stage has completed its channel, which orders the accesses.
+        _finalEvents = _observers.SelectMany(o => o.Complete(lastIndex, lastTime)).ToList();
     }
 
     private async Task WriteLoop(ChannelReader<FrameResult> input, PipelineStats stats, CancellationToken fault)
@@ -229,6 +238,14 @@ public sealed class TrackingPipeline
 
                 stats.Write.Add(Stopwatch.GetTimestamp() - t0);
                 stats.AddCompleted();
+            }
+        }
+
+        if (_finalEvents is { Count: > 0 } final)
+        {
+            foreach (IEventSink s in _sinks.OfType<IEventSink>())
+            {
+                s.WriteEvents(final);
             }
         }
     }

@@ -75,7 +75,8 @@ public sealed class AnnotatedVideoWriter : IDisposable
     /// <summary>Draws <paramref name="detections"/> over a copy of <paramref name="image"/> and appends it. The input is not changed.</summary>
     /// <param name="image">BGR frame of the writer's size.</param>
     /// <param name="detections">Boxes of this frame; track ids are used when present.</param>
-    public void Write(Mat image, Detections detections)
+    /// <param name="overlay">Optional extra drawing (zones, counts) applied to the annotated copy before it is written.</param>
+    public void Write(Mat image, Detections detections, Action<Mat>? overlay = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(image);
@@ -146,6 +147,7 @@ public sealed class AnnotatedVideoWriter : IDisposable
             Cv2.PutText(_canvas, label, new Point(rect.X + 2, top + size.Height + 1), HersheyFonts.HersheySimplex, fontScale, Scalar.Black, thickness, LineTypes.AntiAlias);
         }
 
+        overlay?.Invoke(_canvas);
         _writer.Write(_canvas);
         _frame++;
     }

@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using VisionTracker.Cli.Rendering;
+using VisionTracker.Detection;
+using VisionTracker.Pipeline;
+using VisionTracker.Shelf;
+using VisionTracker.Video;
+using FrameSource = VisionTracker.Video.FrameSource;
+
+namespace VisionTracker.Cli.Commands;
+
+/// <summary>
+/// <c>vtrack track SOURCE</c>: detect, track, monitor zones and export, offline, with a progress bar and a summary.
+/// </summary>
+internal static class TrackCommand
+{
+    /// <summary>Export names accepted by <c>--export</c>.</summary>
+    public static readonly string[] ExportNames = ["mot", "cvat", "coco", "events", "video"];
+
+    public static Command Create()
+    {
+        var source = new Argument<string>("source") { Description = "Video file, camera index, rtsp/http URL or MOT sequence folder." };
+        var det = new DetectorOptions();
+        var tracker = TrackerChoice.CreateOption();
+        var detections = new Option<string?>("--detections") { Description = "Track the rows of a MOTChallenge det.txt instead of running a detector." };
+        var reid = new Option<bool>("--reid") { Description = "Use OSNet re-ID embeddings of person crops (osnet-x0.25) instead of the detector's decoder embeddings." };
+        var zones = new Option<string?>("--zones") { Description = "Zones file (JSON) for shelf counts and taken/returned/empty/restocked/dwell events." };
+        var output = new Option<string?>("--out") { Description = "Output folder (default: runs/SOURCE-TIME)." };
+        var force = new Option<bool>("--force") { Description = "Write into --out even if it already holds a run." };
+        var export = new Option<string>("--export") { Description = "Comma-separated outputs: mot, cvat, coco, events, video.", DefaultValueFactory = _ => "mot,cvat,coco,events,video" };
+        var interpolate = new Option<int>("--interpolate") { Description = "Fill track gaps up to N frames in the annotation exports (0: off).", DefaultValueFactory = _ => 0 };
+        var frames = new Option<long?>("--frames") { Description = "Stop after this many frames." };
+        var cmd = new Command("track", "Detect and track objects in a source, monitor zones, and export the tracks.")
+        {
+            source, tracker, detections, reid, zones, output, force, export, interpolate, frames,
+        };
+        det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
+        cmd.SetHandler(async (p, ct) =>
+        {
+            string spec = p.GetRequiredValue(source);
+            var exports = ParseExports(p.GetValue(export) ?? string.Empty);
+            using IFrameSource src = FrameSource.Open(spec, new FrameSourceOptions { Warn = w => Console.Error.WriteLine($"warning: {w}") });
+            FrameSourceInfo info = src.Info;
+            using var run = TrackRun.Create(
+                new TrackRunSettings(info, p.GetValue(detections), p.GetValue(reid), p.GetValue(zones), p.GetValue(tracker) ?? "attention", p.GetValue(frames)),
+                () => det.Build(p));
+
+            string outDir = OutputFolder.Prepare(spec, p.GetValue(output), p.GetValue(force), DateTime.Now);
+            string stem = OutputFolder.SafeName(spec);
+            var files = new List<string>();
+            var sinks = new List<IFrameSink> { run.Summary };
+            var targets = new List<(VisionTracker.Annotations.AnnotationFormat, string)>();
+            if (exports.Contains("mot"))
+            {
+                targets.Add((VisionTracker.Annotations.AnnotationFormat.Mot, Path.Combine(outDir, $"{stem}.mot.txt")));
+            }
+
+            if (exports.Contains("cvat"))
+            {
+                targets.Add((VisionTracker.Annotations.AnnotationFormat.Cvat, Path.Combine(outDir, $"{stem}.cvat.xml")));
+            }
+
+            if (exports.Contains("coco"))
+            {
+                targets.Add((VisionTracker.Annotations.AnnotationFormat.CocoVideo, Path.Combine(outDir, $"{stem}.coco.json")));
+            }
+
+            if (targets.Count > 0)
+            {
+                sinks.Add(new TrackExportSink(stem, info.Width, info.Height, info.Fps, run.ClassNames, targets, p.GetValue(interpolate)));
+                files.AddRange(targets.Select(t => t.Item2));
+            }
+
+            if (exports.Contains("events"))
+            {
+                var ev = new EventsJsonlSink(Path.Combine(outDir, $"{stem}.events.jsonl"));
+                sinks.Add(ev);
+                files.Add(ev.FilePath);
+            }
+
+            if (exports.Contains("video"))
+            {
+                var v = new AnnotatedVideoSink(Path.Combine(outDir, $"{stem}.annotated.mp4"), info.Width, info.Height, info.Fps, run.ClassNames, run.Zones);
+                sinks.Add(v);
+                files.Add(v.FilePath);
+            }
+
+            try
+            {
+                var pipeline = run.CreatePipeline(src, sinks, PipelineMode.Offline);
+                long? total = p.GetValue(frames) is { } f ? Math.Min(f, info.FrameCount ?? f) : info.FrameCount;
+                bool finished = await PipelineProgress.RunAsync(pipeline, total, info.Name, () => pipeline.RunAsync(ct)).ConfigureAwait(false);
+                PrintSummary(info, run, pipeline.Stats, files, outDir, finished);
+                return finished ? ExitCodes.Ok : ExitCodes.Cancelled;
+            }
+            finally
+            {
+                foreach (var s in sinks)
+                {
+                    s.Dispose();
+                }
+            }
+        });
+        return cmd;
+    }
+
+    internal static HashSet<string> ParseExports(string value)
+    {
+        var set = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        var unknown = set.Where(s => !ExportNames.Contains(s)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new VisionTrackerException($"Unknown export '{string.Join(",", unknown)}'. Valid: {string.Join(", ", ExportNames)}.");
+        }
+
+        return set;
+    }
+
+    private static void PrintSummary(FrameSourceInfo info, TrackRun run, PipelineStats stats, List<string> files, string outDir, bool finished)
+    {
+        var ic = CultureInfo.InvariantCulture;
+        var table = new Table().Title(finished ? "run summary" : "run summary (cancelled: outputs flushed)").AddColumns("", "");
+        table.AddRow("source", Markup.Escape($"{info.Name} ({info.Width}x{info.Height}, {info.Fps.ToString("0.##", ic)} fps)"));
+        table.AddRow("detector", Markup.Escape(run.DetectorDescription));
+        table.AddRow("tracker", Markup.Escape(run.TrackerName));
+        table.AddRow("frames", run.Summary.Frames.ToString(ic));
+        table.AddRow("time", stats.Elapsed.TotalSeconds.ToString("0.0 s", ic));
+        table.AddRow("fps", stats.Fps.ToString("0.0", ic));
+        table.AddRow("ms/frame", Markup.Escape(string.Create(ic, $"decode {stats.Decode.MeanMs:0.0}, detect {stats.Detect.MeanMs:0.0}, track {stats.Track.MeanMs:0.00}, write {stats.Write.MeanMs:0.0}")));
+        string tracks = string.Join(", ", run.Summary.TracksPerClass.OrderBy(kv => kv.Key).Select(kv => $"{run.ClassName(kv.Key)} {kv.Value}"));
+        table.AddRow("tracks", Markup.Escape(tracks.Length == 0 ? "none" : tracks));
+        string events = string.Join(", ", run.Summary.EventsPerKind.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"));
+        table.AddRow("events", Markup.Escape(events.Length == 0 ? (run.Zones is null ? "none (no --zones)" : "none") : events));
+        foreach (string f in files.Where(File.Exists))
+        {
+            table.AddRow(files.IndexOf(f) == 0 ? "files" : string.Empty, Markup.Escape($"{f}  {new FileInfo(f).Length.ToString("N0", ic)} bytes"));
+        }
+
+        if (run.Zones is { } z)
+        {
+            foreach (ZoneSnapshot s in z.Snapshot)
+            {
+                table.AddRow("zone", Markup.Escape(s.Label));
+            }
+        }
+
+        AnsiConsole.Write(table);
+        if (!PipelineProgress.Interactive)
+        {
+            Console.WriteLine($"outputs in {outDir}");
+        }
+    }
+}
