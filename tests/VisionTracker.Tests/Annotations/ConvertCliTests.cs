@@ -12,9 +12,9 @@ public class ConvertCliTests
     {
         using var dir = TestData.TempDir();
         string gt = TestData.Dataset("TUD-Campus/gt/gt.txt");
-        Assert.Equal(0, CliRunner.Run("convert", gt, dir.File("a.xml")).ExitCode);
-        Assert.Equal(0, CliRunner.Run("convert", dir.File("a.xml"), dir.File("b.json")).ExitCode);
-        Assert.Equal(0, CliRunner.Run("convert", dir.File("b.json"), dir.File("c.txt")).ExitCode);
+        Assert.Equal(0, ProcessCliRunner.Run("convert", gt, dir.File("a.xml")).ExitCode);
+        Assert.Equal(0, ProcessCliRunner.Run("convert", dir.File("a.xml"), dir.File("b.json")).ExitCode);
+        Assert.Equal(0, ProcessCliRunner.Run("convert", dir.File("b.json"), dir.File("c.txt")).ExitCode);
         var a = MotChallengeFormat.Read(gt);
         var c = MotChallengeFormat.Read(dir.File("c.txt"));
         Assert.Equal(a.Rows.Select(r => (r.Frame, r.Id, r.Left, r.Top, r.Width, r.Height)), c.Rows.Select(r => (r.Frame, r.Id, r.Left, r.Top, r.Width, r.Height)));
@@ -25,10 +25,10 @@ public class ConvertCliTests
     {
         using var dir = TestData.TempDir();
         File.WriteAllText(dir.File("x.txt"), "1,1,10,10,5,5,1,-1,-1,-1\n");
-        var (code, _, stderr) = CliRunner.Run("convert", dir.File("x.txt"), dir.File("x.xml"));
+        var (code, _, stderr) = ProcessCliRunner.Run("convert", dir.File("x.txt"), dir.File("x.xml"));
         Assert.Equal(2, code);
         Assert.Contains("--width", stderr, StringComparison.Ordinal);
-        Assert.Equal(0, CliRunner.Run("convert", dir.File("x.txt"), dir.File("x.xml"), "--width", "64", "--height", "48").ExitCode);
+        Assert.Equal(0, ProcessCliRunner.Run("convert", dir.File("x.txt"), dir.File("x.xml"), "--width", "64", "--height", "48").ExitCode);
         Assert.Equal((64, 48), (CvatVideoFormat.Read(dir.File("x.xml")).Width, CvatVideoFormat.Read(dir.File("x.xml")).Height));
     }
 
@@ -40,7 +40,7 @@ public class ConvertCliTests
     {
         using var dir = TestData.TempDir();
         File.WriteAllText(dir.File(name), content);
-        var (code, _, stderr) = CliRunner.Run("convert", dir.File(name), dir.File("out.txt"));
+        var (code, _, stderr) = ProcessCliRunner.Run("convert", dir.File(name), dir.File("out.txt"));
         Assert.Equal(2, code);
         string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);

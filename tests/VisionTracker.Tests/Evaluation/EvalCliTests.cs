@@ -10,7 +10,7 @@ public class EvalCliTests
     public void Eval_TrackEvalLayout_WritesJsonMatchingReference()
     {
         using var dir = TestData.TempDir();
-        var (code, stdout, stderr) = CliRunner.Run("eval", "--gt", TestData.Path_("eval-reference/gt/MOT17-train"), "--pred", TestData.Path_("eval-reference/trackers/MOT17-train/idswap"), "--json", dir.File("r.json"));
+        var (code, stdout, stderr) = ProcessCliRunner.Run("eval", "--gt", TestData.Path_("eval-reference/gt/MOT17-train"), "--pred", TestData.Path_("eval-reference/trackers/MOT17-train/idswap"), "--json", dir.File("r.json"));
         Assert.True(code == 0, stderr);
         Assert.Contains("COMBINED", stdout, StringComparison.Ordinal);
         using var got = JsonDocument.Parse(File.ReadAllText(dir.File("r.json")));
@@ -28,7 +28,7 @@ public class EvalCliTests
     {
         using var dir = TestData.TempDir();
         File.Copy(TestData.Path_("eval-reference/trackers/MOT15-train/perfect/data/TUD-Campus.txt"), dir.File("TUD-Campus.txt"));
-        var (code, stdout, stderr) = CliRunner.Run("eval", "--gt", TestData.Dataset("TUD-Campus"), "--pred", dir.Path, "--metrics", "clear");
+        var (code, stdout, stderr) = ProcessCliRunner.Run("eval", "--gt", TestData.Dataset("TUD-Campus"), "--pred", dir.Path, "--metrics", "clear");
         Assert.True(code == 0, stderr);
         Assert.Contains("100.00", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("HOTA", stdout, StringComparison.Ordinal);
@@ -39,7 +39,7 @@ public class EvalCliTests
     {
         using var dir = TestData.TempDir();
         File.WriteAllText(dir.File("TUD-Campus.txt"), "1,1,10,10,5,5,1,-1,-1,-1\n2,1,10,10,5\n");
-        var (code, _, stderr) = CliRunner.Run("eval", "--gt", TestData.Dataset("TUD-Campus"), "--pred", dir.Path);
+        var (code, _, stderr) = ProcessCliRunner.Run("eval", "--gt", TestData.Dataset("TUD-Campus"), "--pred", dir.Path);
         Assert.Equal(2, code);
         string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
@@ -50,7 +50,7 @@ public class EvalCliTests
     public void Eval_MissingPrediction_ExitsTwo()
     {
         using var dir = TestData.TempDir();
-        var (code, _, stderr) = CliRunner.Run("eval", "--gt", TestData.Dataset("TUD-Campus"), "--pred", dir.Path);
+        var (code, _, stderr) = ProcessCliRunner.Run("eval", "--gt", TestData.Dataset("TUD-Campus"), "--pred", dir.Path);
         Assert.Equal(2, code);
         Assert.Contains("no tracker file for sequence TUD-Campus", stderr, StringComparison.Ordinal);
     }

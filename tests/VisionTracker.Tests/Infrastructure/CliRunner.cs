@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace VisionTracker.Tests.Video;
+namespace VisionTracker.Tests.Infrastructure;
 
 /// <summary>Runs <c>vtrack</c> in-process and captures stdout and stderr. Tests using it sit in the non-parallel "VideoCli" collection.</summary>
 internal static class CliRunner

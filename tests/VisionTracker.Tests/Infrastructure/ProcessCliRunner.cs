@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace VisionTracker.Tests.Evaluation;
+namespace VisionTracker.Tests.Infrastructure;
 
 /// <summary>Runs the built vtrack.dll in a child process and captures its output.</summary>
-internal static class CliRunner
+internal static class ProcessCliRunner
 {
     public static (int ExitCode, string StdOut, string StdErr) Run(params string[] args)
     {

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json;
+using OpenCvSharp;
+using VisionTracker.Annotations;
+using VisionTracker.Tests.Infrastructure;
+using VisionTracker.Tests.Shelf;
+using Xunit.Abstractions;
+
+namespace VisionTracker.Tests.EndToEnd;
+
+/// <summary>
+/// Runs <c>vtrack track</c> once on the whole bottle video with the default model and the sample zones, then checks
+/// (issue 6) that every export exists, is complete and agrees with the others, and (issue 7) that the table zone's
+/// count follows the timeline a person reads off the frames.
+/// </summary>
+public sealed class BottleVideoRunFixture : IAsyncLifetime
+{
+    internal TempDir Dir { get; } = TestData.TempDir();
+
+    public string Out => Path.Combine(Dir.Path, "run");
+
+    public int ExitCode { get; private set; }
+
+    public string Stdout { get; private set; } = string.Empty;
+
+    public string Stderr { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        string zones = Path.Combine(TestData.RepoRoot, "samples", "zones", "bottle-detection.json");
+        (ExitCode, Stdout, Stderr) = await CliRunner.RunAsync("track", TestData.Video(BottleTimeline.VideoFile), "--zones", zones, "--classes", "bottle", "--out", Out);
+    }
+
+    public Task DisposeAsync()
+    {
+        Dir.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+[Trait("Category", Categories.RealData)]
+[Collection("VideoCli")]
+public class BottleVideoRunTests(BottleVideoRunFixture run, ITestOutputHelper output) : IClassFixture<BottleVideoRunFixture>
+{
+    private const int Frames = 1189;
+
+    private string File_(string ext) => Path.Combine(run.Out, "bottle-detection" + ext);
+
+    [Fact]
+    public void Track_WritesEveryExport_AndTheyAgree()
+    {
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("run summary", run.Stdout, StringComparison.Ordinal);
+        var mot = MotChallengeFormat.Read(File_(".mot.txt"));
+        var cvat = CvatVideoFormat.Read(File_(".cvat.xml"));
+        var coco = CocoVideoFormat.Read(File_(".coco.json"));
+        Assert.True(mot.Rows.Count > 2000, $"expected thousands of bottle boxes, got {mot.Rows.Count}");
+
+        static Dictionary<int, int> BoxesPerTrack(TrackSequence s) => s.Rows.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.Count());
+        var motTracks = BoxesPerTrack(mot);
+        Assert.Equal(motTracks, BoxesPerTrack(cvat));
+        Assert.Equal(motTracks, BoxesPerTrack(coco));
+        Assert.Equal(mot.Rows.Select(r => (r.Frame, r.Id)), cvat.Rows.OrderBy(r => r.Frame).ThenBy(r => r.Id).Select(r => (r.Frame, r.Id)).OrderBy(x => x));
+        Assert.All(coco.Rows, r => Assert.Equal(39, r.ClassId));
+        output.WriteLine($"tracks: {string.Join(", ", motTracks.OrderBy(kv => kv.Key).Select(kv => $"#{kv.Key}:{kv.Value}"))}");
+
+        using var cap = new VideoCapture(File_(".annotated.mp4"));
+        Assert.True(cap.IsOpened());
+        Assert.Equal(640, cap.FrameWidth);
+        Assert.Equal(360, cap.FrameHeight);
+        Assert.Equal(Frames, cap.FrameCount);
+
+        // The three bottles standing at the start keep one id each for the first 6 s (no hand in view before 5.8 s).
+        var early = mot.Rows.Where(r => r.Frame <= 170).GroupBy(r => r.Id).Where(g => g.Count() > 100).ToList();
+        Assert.Equal(3, early.Count);
+    }
+
+    [Fact]
+    public void TableZone_CountFollowsTheHandReadTimeline()
+    {
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var events = File.ReadLines(File_(".events.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var table = events.Where(e => e.GetProperty("zone").GetString() == "table").ToList();
+        var changes = table.Where(e => e.GetProperty("event").GetString() is "taken" or "returned")
+            .Select(e => (Time: e.GetProperty("time").GetDouble(), Kind: e.GetProperty("event").GetString()!, Count: e.GetProperty("count").GetInt32()))
+            .ToList();
+        foreach (var c in changes)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Time,7:0.00} s  {c.Kind,-8} count {c.Count}"));
+        }
+
+        // Reported count at each whole second, from the events (the run starts at the timeline's initial count).
+        int agree = 0;
+        for (int s = 0; s < BottleTimeline.PerSecond.Count; s++)
+        {
+            int reported = changes.Where(c => c.Time <= s).Select(c => c.Count).DefaultIfEmpty(BottleTimeline.InitialCount).Last();
+            agree += reported == BottleTimeline.PerSecond[s] ? 1 : 0;
+        }
+
+        double share = (double)agree / BottleTimeline.PerSecond.Count;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds agreeing with the timeline: {agree}/{BottleTimeline.PerSecond.Count} ({share:P0})"));
+
+        // Every change a person sees is reported, in the right direction, within 2 s (the debounce lag is ~0.5-1.5 s).
+        foreach (var ch in BottleTimeline.Changes)
+        {
+            string kind = ch.To < ch.From ? "taken" : "returned";
+            int n = Math.Abs(ch.To - ch.From);
+            var near = changes.Where(c => c.Kind == kind && c.Time >= ch.Seconds - 0.5 && c.Time <= ch.Seconds + 2.0).ToList();
+            Assert.True(near.Count == n, $"{ch.Seconds} s ({ch.What}): expected {n} {kind}, got {near.Count}");
+            Assert.Equal(ch.To, near[^1].Count);
+        }
+
+        // Nothing else: no taken+returned pair from a hand passing in front of a bottle.
+        Assert.Equal(BottleTimeline.Changes.Sum(c => Math.Abs(c.To - c.From)), changes.Count);
+        Assert.True(share >= 0.8, $"only {share:P0} of seconds agree");
+    }
+}
