@@ -10,6 +10,7 @@ internal static class CommandRegistry
         yield return InfoCommand.Create();
         yield return TrackCommand.Create();
         yield return DetectCommand.Create();
+        yield return BenchCommand.Create();
         yield return EvalCommand.Create();
         yield return ConvertCommand.Create();
         yield return ModelsCommand.Create();

@@ -106,6 +106,12 @@ public sealed class DetrDetector : IDetector
             IntraOpNumThreads = Math.Max(1, options.IntraOpThreads),
             InterOpNumThreads = 1,
         };
+        if (!options.IntraOpSpinning)
+        {
+            // Idle ORT worker threads otherwise spin-wait, burning the CPU that decode, tracking and writing need.
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+
         string provider = ExecutionProviders.Configure(sessionOptions, options.ExecutionProvider, log);
         try
         {

@@ -39,6 +39,13 @@ public sealed record DetrDetectorOptions
     /// <summary>ONNX Runtime intra-op threads. Default: one per logical core, which on a small box is the fastest setting.</summary>
     public int IntraOpThreads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Whether ONNX Runtime's intra-op worker threads spin-wait between work items. Spinning shaves latency off a
+    /// detector that has the machine to itself, but in the pipeline it takes CPU from decoding, tracking and
+    /// writing; off by default, measured with <c>vtrack bench</c>.
+    /// </summary>
+    public bool IntraOpSpinning { get; init; }
+
     /// <summary>Expose the decoder hidden state and return one embedding per detection (the tracker's appearance cue).</summary>
     public bool EnableEmbeddingTap { get; init; } = true;
 

@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using VisionTracker.Annotations;
+using VisionTracker.Data;
+using VisionTracker.Detection;
+using VisionTracker.Pipeline;
+using VisionTracker.Video;
+using FrameSource = VisionTracker.Video.FrameSource;
+
+namespace VisionTracker.Cli.Commands;
+
+/// <summary>
+/// <c>vtrack bench</c>: the detector alone on frames decoded in advance, then the full pipeline on the same frames,
+/// in one process; prints ms per stage, both fps figures and their ratio, and optionally writes JSON.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var source = new Option<string?>("--source") { Description = "Video to measure on (default: bottle-detection.mp4 from the data folders)." };
+        var frames = new Option<int>("--frames") { Description = "Frames per phase.", DefaultValueFactory = _ => 300 };
+        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var export = new Option<string>("--export") { Description = "Outputs the pipeline phase writes (as vtrack track --export).", DefaultValueFactory = _ => "mot,cvat,coco,events,video" };
+        var det = new DetectorOptions();
+        var tracker = TrackerChoice.CreateOption();
+        var cmd = new Command("bench", "Measure detector-only fps against full-pipeline fps on the same frames.") { source, frames, json, export, tracker };
+        det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
+        cmd.SetHandler(async (p, ct) =>
+        {
+            string src = p.GetValue(source) ?? DataPaths.Find("videos", "bottle-detection.mp4")
+                ?? throw new VisionTrackerException($"No --source given and bottle-detection.mp4 is not in {string.Join(", ", DataPaths.SearchFolders("videos"))}. Pass --source FILE or set {DataPaths.EnvironmentVariable}.");
+            var exports = TrackCommand.ParseExports(p.GetValue(export) ?? string.Empty);
+            using var detector = new DetrDetector(det.Build(p));
+            using var tmp = new TempFolder();
+            FrameSourceInfo info;
+            using (var probe = FrameSource.Open(src))
+            {
+                info = probe.Info;
+            }
+
+            IReadOnlyList<IFrameSink> Sinks()
+            {
+                var sinks = new List<IFrameSink>();
+                var targets = new List<(AnnotationFormat, string)>();
+                if (exports.Contains("mot"))
+                {
+                    targets.Add((AnnotationFormat.Mot, Path.Combine(tmp.Path, "b.mot.txt")));
+                }
+
+                if (exports.Contains("cvat"))
+                {
+                    targets.Add((AnnotationFormat.Cvat, Path.Combine(tmp.Path, "b.cvat.xml")));
+                }
+
+                if (exports.Contains("coco"))
+                {
+                    targets.Add((AnnotationFormat.CocoVideo, Path.Combine(tmp.Path, "b.coco.json")));
+                }
+
+                if (targets.Count > 0)
+                {
+                    sinks.Add(new TrackExportSink("bench", info.Width, info.Height, info.Fps, detector.Info.ClassNames, targets));
+                }
+
+                if (exports.Contains("events"))
+                {
+                    sinks.Add(new EventsJsonlSink(Path.Combine(tmp.Path, "b.events.jsonl")));
+                }
+
+                if (exports.Contains("video"))
+                {
+                    sinks.Add(new AnnotatedVideoSink(Path.Combine(tmp.Path, "b.mp4"), info.Width, info.Height, info.Fps, detector.Info.ClassNames));
+                }
+
+                return sinks;
+            }
+
+            Console.Error.WriteLine($"bench: {Path.GetFileName(src)}, {p.GetValue(frames)} frames per phase, {detector.Info.ModelName} on {detector.Info.ExecutionProvider}...");
+            BenchmarkResult r = await PipelineBenchmark.RunAsync(() => FrameSource.Open(src), detector, () => TrackerChoice.Create(p.GetValue(tracker) ?? "attention"), Sinks, p.GetValue(frames), cancellationToken: ct).ConfigureAwait(false);
+            Print(r);
+            if (p.GetValue(json) is { } path)
+            {
+                var doc = new
+                {
+                    r.Source, r.Model, r.Frames, r.Cores,
+                    ms = new { decode = r.DecodeMs, pre = r.PreMs, infer = r.InferMs, post = r.PostMs, track = r.TrackMs, write = r.WriteMs },
+                    detector_only_fps = r.DetectorOnlyFps,
+                    pipeline_fps = r.PipelineFps,
+                    ratio = r.Ratio,
+                    exports = exports.Order().ToArray(),
+                };
+                File.WriteAllText(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    private static void Print(BenchmarkResult r)
+    {
+        var ic = CultureInfo.InvariantCulture;
+        var t = new Table().Title($"{r.Model} on {r.Source}, {r.Frames} frames, {r.Cores} cores").AddColumns("stage", "ms/frame");
+        foreach (var (name, ms) in new[] { ("decode", r.DecodeMs), ("pre", r.PreMs), ("infer", r.InferMs), ("post", r.PostMs), ("track", r.TrackMs), ("write", r.WriteMs) })
+        {
+            t.AddRow(name, ms.ToString("0.00", ic));
+        }
+
+        t.AddRow("detector-only fps", r.DetectorOnlyFps.ToString("0.0", ic));
+        t.AddRow("pipeline fps", r.PipelineFps.ToString("0.0", ic));
+        t.AddRow("ratio", r.Ratio.ToString("0.00", ic));
+        AnsiConsole.Write(t);
+    }
+
+    private sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("vtrack-bench-").FullName;
+
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
