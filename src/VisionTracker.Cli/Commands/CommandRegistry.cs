@@ -11,6 +11,7 @@ internal static class CommandRegistry
         yield return TrackCommand.Create();
         yield return DetectCommand.Create();
         yield return BenchCommand.Create();
+        yield return LiveCommand.Create();
         yield return EvalCommand.Create();
         yield return ConvertCommand.Create();
         yield return ModelsCommand.Create();
