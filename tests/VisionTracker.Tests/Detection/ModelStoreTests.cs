@@ -273,9 +273,9 @@ public class ModelsCommandTests
     }
 
     [Fact]
-    public void Subcommands_AreListAndPull()
+    public void Subcommands_AreListPullVerifyAndInspect()
     {
-        Assert.Equal(["list", "pull", "verify"], VisionTracker.Cli.Commands.ModelsCommand.Subcommands().Select(c => c.Name));
+        Assert.Equal(["list", "pull", "verify", "inspect"], VisionTracker.Cli.Commands.ModelsCommand.Subcommands().Select(c => c.Name));
     }
 
     [Theory]
