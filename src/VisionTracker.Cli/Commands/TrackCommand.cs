@@ -31,16 +31,24 @@ internal static class TrackCommand
         var export = new Option<string>("--export") { Description = "Comma-separated outputs: mot, cvat, coco, events, video.", DefaultValueFactory = _ => "mot,cvat,coco,events,video" };
         var interpolate = new Option<int>("--interpolate") { Description = "Fill track gaps up to N frames in the annotation exports (0: off).", DefaultValueFactory = _ => 0 };
         var frames = new Option<long?>("--frames") { Description = "Stop after this many frames." };
+        var loop = new Option<int>("--loop") { Description = "Play a file or sequence N times in a row (soak runs; memory is reported in the summary).", DefaultValueFactory = _ => 1 };
         var cmd = new Command("track", "Detect and track objects in a source, monitor zones, and export the tracks.")
         {
-            source, tracker, detections, reid, zones, output, force, export, interpolate, frames,
+            source, tracker, detections, reid, zones, output, force, export, interpolate, frames, loop,
         };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
         {
             string spec = p.GetRequiredValue(source);
             var exports = ParseExports(p.GetValue(export) ?? string.Empty);
-            using IFrameSource src = FrameSource.Open(spec, new FrameSourceOptions { Warn = w => Console.Error.WriteLine($"warning: {w}") });
+            var sourceOptions = new FrameSourceOptions { Warn = w => Console.Error.WriteLine($"warning: {w}") };
+            int passes = p.GetValue(loop);
+            if (passes < 1)
+            {
+                throw new VisionTrackerException($"--loop {passes}: give 1 or more passes.");
+            }
+
+            using IFrameSource src = passes == 1 ? FrameSource.Open(spec, sourceOptions) : new LoopSource(() => FrameSource.Open(spec, sourceOptions), passes);
             FrameSourceInfo info = src.Info;
             using var run = TrackRun.Create(
                 new TrackRunSettings(info, p.GetValue(detections), p.GetValue(reid), p.GetValue(zones), p.GetValue(tracker) ?? "attention", p.GetValue(frames)),
@@ -49,7 +57,8 @@ internal static class TrackCommand
             string outDir = OutputFolder.Prepare(spec, p.GetValue(output), p.GetValue(force), DateTime.Now);
             string stem = OutputFolder.SafeName(spec);
             var files = new List<string>();
-            var sinks = new List<IFrameSink> { run.Summary };
+            var memory = new MemorySampler();
+            var sinks = new List<IFrameSink> { run.Summary, memory };
             var targets = new List<(VisionTracker.Annotations.AnnotationFormat, string)>();
             if (exports.Contains("mot"))
             {
@@ -91,7 +100,7 @@ internal static class TrackCommand
                 var pipeline = run.CreatePipeline(src, sinks, PipelineMode.Offline);
                 long? total = p.GetValue(frames) is { } f ? Math.Min(f, info.FrameCount ?? f) : info.FrameCount;
                 bool finished = await PipelineProgress.RunAsync(pipeline, total, info.Name, () => pipeline.RunAsync(ct)).ConfigureAwait(false);
-                PrintSummary(info, run, pipeline.Stats, files, outDir, finished);
+                PrintSummary(info, run, pipeline.Stats, memory, files, outDir, finished);
                 return finished ? ExitCodes.Ok : ExitCodes.Cancelled;
             }
             finally
@@ -117,7 +126,7 @@ internal static class TrackCommand
         return set;
     }
 
-    private static void PrintSummary(FrameSourceInfo info, TrackRun run, PipelineStats stats, List<string> files, string outDir, bool finished)
+    private static void PrintSummary(FrameSourceInfo info, TrackRun run, PipelineStats stats, MemorySampler memory, List<string> files, string outDir, bool finished)
     {
         var ic = CultureInfo.InvariantCulture;
         var table = new Table().Title(finished ? "run summary" : "run summary (cancelled: outputs flushed)").AddColumns("", "");
@@ -128,6 +137,17 @@ internal static class TrackCommand
         table.AddRow("time", stats.Elapsed.TotalSeconds.ToString("0.0 s", ic));
         table.AddRow("fps", stats.Fps.ToString("0.0", ic));
         table.AddRow("ms/frame", Markup.Escape(string.Create(ic, $"decode {stats.Decode.MeanMs:0.0}, detect {stats.Detect.MeanMs:0.0}, track {stats.Track.MeanMs:0.00}, write {stats.Write.MeanMs:0.0}")));
+        if (memory.Samples.Count >= 2)
+        {
+            // Warm-up: the first tenth of the run (at least 100 frames), while ORT and the encoders size their buffers.
+            long warm = Math.Max(100, run.Summary.Frames / 10);
+            var after = memory.Samples.Where(m => m.Frame >= warm).ToList();
+            if (after.Count >= 2)
+            {
+                table.AddRow("memory", Markup.Escape(string.Create(ic, $"{after[0].Bytes / 1048576.0:0} MB after {after[0].Frame} frames, max {after.Max(m => m.Bytes) / 1048576.0:0} MB, end {after[^1].Bytes / 1048576.0:0} MB ({memory.GrowthAfter(warm):+0.0%;-0.0%} after warm-up)")));
+            }
+        }
+
         string tracks = string.Join(", ", run.Summary.TracksPerClass.OrderBy(kv => kv.Key).Select(kv => $"{run.ClassName(kv.Key)} {kv.Value}"));
         table.AddRow("tracks", Markup.Escape(tracks.Length == 0 ? "none" : tracks));
         string events = string.Join(", ", run.Summary.EventsPerKind.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"));
