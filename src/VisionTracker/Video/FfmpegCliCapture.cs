@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using OpenCvSharp;
 
 namespace VisionTracker.Video;
@@ -10,7 +11,7 @@ namespace VisionTracker.Video;
 /// OpenCvSharp Linux runtime's FFMPEG is built with <c>--disable-network</c>. Open and read timeouts are enforced
 /// here by killing the process, whatever the protocol does.
 /// </summary>
-internal sealed class FfmpegCliCapture : ICapture
+internal sealed partial class FfmpegCliCapture : ICapture
 {
     private readonly Process _process;
     private readonly Stream _stdout;
@@ -29,6 +30,12 @@ internal sealed class FfmpegCliCapture : ICapture
         _frame = new byte[checked(width * height * 3)];
     }
 
+    /// <summary>
+    /// How much of the stream ffmpeg studies before it starts decoding: 1 s, not its 5 s default, which on a live
+    /// MPEG-TS stream costs 5 s of real time and alone used up the whole default open timeout.
+    /// </summary>
+    private const string AnalyzeMicroseconds = "1000000";
+
     public int Width { get; }
 
     public int Height { get; }
@@ -38,47 +45,43 @@ internal sealed class FfmpegCliCapture : ICapture
     /// <summary>The <c>ffmpeg</c> executable on PATH, or null.</summary>
     public static string? FfmpegPath => FindOnPath("ffmpeg");
 
-    /// <summary>Probes and starts decoding <paramref name="url"/>; null (with <paramref name="error"/>) when it does not deliver a first frame in time.</summary>
+    /// <summary>Starts decoding <paramref name="url"/>; null (with <paramref name="error"/>) when it does not deliver a first frame in time.</summary>
+    /// <remarks>
+    /// One connection only: the frame size and rate come from the decoding ffmpeg's own description of its output,
+    /// not from a separate ffprobe, so single-client servers (a camera that allows one viewer, <c>ffmpeg -listen 1</c>)
+    /// open and reopen like any other.
+    /// </remarks>
     public static FfmpegCliCapture? Open(string url, FrameSourceOptions options, out string? error)
     {
         string? ffmpeg = FindOnPath("ffmpeg");
-        string? ffprobe = FindOnPath("ffprobe");
-        if (ffmpeg is null || ffprobe is null)
+        if (ffmpeg is null)
         {
-            error = "the ffmpeg and ffprobe tools are not installed (run scripts/setup.sh, or apt-get install ffmpeg)";
+            error = "the ffmpeg tool is not installed (run scripts/setup.sh, or apt-get install ffmpeg)";
             return null;
         }
 
         var deadline = Stopwatch.StartNew();
-        string[] timeoutArgs = TimeoutArgs(url, options.OpenTimeout);
-        var probeArgs = new List<string> { "-v", "error" };
-        probeArgs.AddRange(timeoutArgs);
-        probeArgs.AddRange(["-select_streams", "v:0", "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate", "-of", "csv=p=0", url]);
-        (int code, string stdout, string stderr) = Run(ffprobe, probeArgs, options.OpenTimeout);
-        if (code != 0)
-        {
-            error = code == -1 ? "nothing answered in time" : FirstLine(stderr) ?? "ffprobe failed";
-            return null;
-        }
-
-        string[] parts = stdout.Trim().Split('\n')[0].Split(',');
-        if (parts.Length < 3 || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int w) || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int h) || w <= 0 || h <= 0)
-        {
-            error = "it has no video stream";
-            return null;
-        }
-
-        double fps = ParseRate(parts[2]) ?? (parts.Length > 3 ? ParseRate(parts[3]) : null) ?? 25;
         var psi = new ProcessStartInfo(ffmpeg) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = false, UseShellExecute = false };
-        foreach (string a in (string[])["-hide_banner", "-nostdin", "-loglevel", "error", .. TimeoutArgs(url, options.ReadTimeout), "-i", url, "-map", "0:v:0", "-an", "-f", "rawvideo", "-pix_fmt", "bgr24", "-"])
+        foreach (string a in (string[])["-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", .. TimeoutArgs(url, options.ReadTimeout), "-analyzeduration", AnalyzeMicroseconds, "-i", url, "-map", "0:v:0", "-an", "-f", "rawvideo", "-pix_fmt", "bgr24", "-"])
         {
             psi.ArgumentList.Add(a);
         }
 
         var process = Process.Start(psi) ?? throw new VisionTrackerException($"Cannot start {ffmpeg}: check that ffmpeg runs.");
-        process.ErrorDataReceived += (_, _) => { };
+        var log = new OutputDescription();
+        process.ErrorDataReceived += (_, e) => log.Add(e.Data);
         process.BeginErrorReadLine();
-        var capture = new FfmpegCliCapture(process, w, h, fps, options.ReadTimeout);
+        TimeSpan openLeft = options.OpenTimeout - deadline.Elapsed;
+        Task<(int Width, int Height, double Fps)?> described = log.Described;
+        if (!described.Wait(openLeft > TimeSpan.Zero ? openLeft : TimeSpan.Zero) || described.Result is not { } d)
+        {
+            bool timedOut = !described.IsCompleted;
+            KillAndDispose(process);
+            error = timedOut ? "nothing answered in time" : log.LastLine ?? "ffmpeg could not read it";
+            return null;
+        }
+
+        var capture = new FfmpegCliCapture(process, d.Width, d.Height, d.Fps > 0 ? d.Fps : 25, options.ReadTimeout);
         TimeSpan left = options.OpenTimeout - deadline.Elapsed;
         if (!capture.Fill(left > TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200)))
         {
@@ -131,48 +134,6 @@ internal sealed class FfmpegCliCapture : ICapture
         return url.StartsWith("rtsp", StringComparison.OrdinalIgnoreCase) ? ["-timeout", us] : ["-rw_timeout", us];
     }
 
-    private static double? ParseRate(string s)
-    {
-        string[] nd = s.Trim().Split('/');
-        if (nd.Length == 2 && double.TryParse(nd[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && double.TryParse(nd[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && n > 0 && d > 0)
-        {
-            return n / d;
-        }
-
-        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 ? v : null;
-    }
-
-    private static string? FirstLine(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-
-    private static (int Code, string Stdout, string Stderr) Run(string exe, IEnumerable<string> args, TimeSpan timeout)
-    {
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi) ?? throw new VisionTrackerException($"Cannot start {exe}: check that ffmpeg runs.");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
-        {
-            try
-            {
-                p.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            p.WaitForExit();
-            return (-1, string.Empty, string.Empty);
-        }
-
-        p.WaitForExit();
-        return (p.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
-    }
-
     /// <summary>Reads one whole frame into <see cref="_frame"/> within <paramref name="timeout"/>; on timeout the process is killed.</summary>
     private bool Fill(TimeSpan timeout)
     {
@@ -213,5 +174,85 @@ internal sealed class FfmpegCliCapture : ICapture
         catch (InvalidOperationException)
         {
         }
+    }
+
+    private static void KillAndDispose(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(2000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        process.Dispose();
+    }
+
+    /// <summary>
+    /// Reads ffmpeg's log for the description of its output stream (size and rate of the raw frames it writes), and
+    /// keeps the last line for error messages.
+    /// </summary>
+    private sealed partial class OutputDescription
+    {
+        private readonly TaskCompletionSource<(int Width, int Height, double Fps)?> _described = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _inOutput;
+
+        public Task<(int Width, int Height, double Fps)?> Described => _described.Task;
+
+        public string? LastLine { get; private set; }
+
+        public void Add(string? line)
+        {
+            if (line is null)
+            {
+                // ffmpeg closed stderr (it exited) before describing its output.
+                _described.TrySetResult(null);
+                return;
+            }
+
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                return;
+            }
+
+            LastLine = line.Trim();
+            if (line.StartsWith("Output #0", StringComparison.Ordinal))
+            {
+                _inOutput = true;
+                return;
+            }
+
+            if (!_inOutput || !line.Contains("Video: rawvideo", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            Match size = SizePattern().Match(line);
+            Match fps = FpsPattern().Match(line);
+            if (size.Success
+                && int.TryParse(size.Groups[1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int w)
+                && int.TryParse(size.Groups[2].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int h)
+                && w > 0 && h > 0)
+            {
+                double rate = fps.Success && double.TryParse(fps.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) ? r : 0;
+                _described.TrySetResult((w, h, rate));
+            }
+            else
+            {
+                _described.TrySetResult(null);
+                LastLine = "it has no video stream";
+            }
+        }
+
+        [GeneratedRegex(@", (\d{1,5})x(\d{1,5})[ ,\[]")]
+        private static partial Regex SizePattern();
+
+        [GeneratedRegex(@", (\d+(?:\.\d+)?) fps")]
+        private static partial Regex FpsPattern();
     }
 }

@@ -1,13 +1,14 @@
 using VisionTracker.Detection;
 using VisionTracker.Pipeline;
+using VisionTracker.Tracking;
 using VisionTracker.Tests.Infrastructure;
 using VisionTracker.Video;
 
 namespace VisionTracker.Monitor.Tests.Infrastructure;
 
 /// <summary>
-/// One real live pipeline for the whole collection: store-aisle.mp4 looped at its frame rate, a detector, a
-/// tracker, a tick observer (an event every <see cref="TickEvery"/> frames), a zone counter, and the dashboard on
+/// One real live pipeline for the whole collection: store-aisle.mp4 looped at its frame rate, the real Atto DETR
+/// detector, the cross-attention tracker, a tick observer (an event every <see cref="TickEvery"/> frames), a zone counter, and the dashboard on
 /// a free loopback port. Stopped and awaited at the end, so no test leaves a thread behind.
 /// </summary>
 public sealed class LiveMonitorFixture : IAsyncLifetime
@@ -17,6 +18,7 @@ public sealed class LiveMonitorFixture : IAsyncLifetime
     private readonly CancellationTokenSource _stop = new();
     private LoopingVideoSource? _source;
     private Task<bool>? _run;
+    private DetrDetector? _detector;
 
     public LiveHub Hub { get; private set; } = null!;
 
@@ -28,17 +30,8 @@ public sealed class LiveMonitorFixture : IAsyncLifetime
 
     public IReadOnlyList<MonitorZone> Zones { get; private set; } = [];
 
-    /// <summary>
-    /// True while <see cref="CreateDetector"/> is the stand-in, whose output is known exactly (two tracks, one
-    /// bottle in shelf-right, 40 ms per frame); tests check those numbers only then.
-    /// </summary>
-    public bool StandInDetector { get; private set; }
-
-    /// <summary>
-    /// The detector under test. The one-line switch to a real model, once DetrDetector is on the branch:
-    /// <c>return f =&gt; Detr.Detect(f.Image);</c> with <c>Detr = new DetrDetector(TestData.Femto)</c>.
-    /// </summary>
-    private static Func<Frame, Detections> CreateDetector() => MovingBoxDetector.Detect;
+    /// <summary>The real detector (Atto: the smallest model, so the 2-core test machine keeps up).</summary>
+    private static DetrDetector CreateDetector() => new(new DetrDetectorOptions { ModelPath = TestData.Atto, IntraOpThreads = 1 });
 
     public async Task InitializeAsync()
     {
@@ -52,12 +45,11 @@ public sealed class LiveMonitorFixture : IAsyncLifetime
             new MonitorZone("shelf-right", [(w * 0.7f, h * 0.55f), (w - 1f, h * 0.55f), (w - 1f, h - 1f), (w * 0.7f, h - 1f)]),
         ];
         Hub.SetZones(Zones);
-        Func<Frame, Detections> detector = CreateDetector();
-        StandInDetector = detector.Method.DeclaringType == typeof(MovingBoxDetector);
+        _detector = CreateDetector();
         Pipeline = new TrackingPipeline(
             _source,
-            detector,
-            new IndexTracker(),
+            _detector,
+            new CrossAttentionTracker(),
             observers: [new TickObserver(TickEvery), new ZoneCounter(Hub, Zones)],
             sinks: [Hub],
             options: new PipelineOptions { Mode = PipelineMode.Live, QueueCapacity = 2 });
@@ -84,6 +76,7 @@ public sealed class LiveMonitorFixture : IAsyncLifetime
             await Server.DisposeAsync();
             Hub.Dispose();
             _source?.Dispose();
+            _detector?.Dispose();
             _stop.Dispose();
         }
     }

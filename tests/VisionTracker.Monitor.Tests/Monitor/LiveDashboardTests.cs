@@ -33,21 +33,15 @@ public sealed partial class LiveDashboardTests(LiveMonitorFixture live)
         Assert.True(s.GetProperty("lastFrameIndex").GetInt64() >= 0);
         Assert.True(s.GetProperty("tracks").GetInt32() >= 0);
         Assert.True(s.GetProperty("droppedFrames").GetInt64() >= 0);
-        if (live.StandInDetector)
-        {
-            Assert.Equal(2, s.GetProperty("tracks").GetInt32());
-        }
 
         // The hub's count and the pipeline's own count describe the same frames (the pipeline counts a frame once
         // every sink has written it, so it may be one behind a frame the hub is still drawing).
         long hubFrames = s.GetProperty("frames").GetInt64();
         Assert.True(live.Pipeline.Stats.FramesCompleted >= hubFrames - 1);
         await Http.Eventually(async () => (await Http.GetJson(c, "api/status")).GetProperty("detectorLatencyMs").GetDouble() > 0, "a detector latency");
-        double latency = (await Http.GetJson(c, "api/status")).GetProperty("detectorLatencyMs").GetDouble();
-        if (live.StandInDetector)
-        {
-            Assert.True(latency >= MovingBoxDetector.Latency.TotalMilliseconds * 0.9, $"detector latency {latency} ms is below the stand-in detector's own sleep");
-        }
+
+        // store-aisle.mp4 has shoppers in the aisle: the real detector and tracker find some.
+        await Http.Eventually(async () => (await Http.GetJson(c, "api/status")).GetProperty("tracks").GetInt32() > 0, "tracks > 0 in /api/status (people in store-aisle.mp4)");
     }
 
     [Fact]
@@ -97,10 +91,6 @@ public sealed partial class LiveDashboardTests(LiveMonitorFixture live)
         JsonElement payload = e.GetProperty("data");
         Assert.Equal(e.GetProperty("frameIndex").GetInt64(), payload.GetProperty("frameIndex").GetInt64());
         Assert.True(payload.GetProperty("tracks").GetInt32() >= 0);
-        if (live.StandInDetector)
-        {
-            Assert.Equal(2, payload.GetProperty("tracks").GetInt32());
-        }
 
         Assert.Equal("tick \"quoted\"\nline", payload.GetProperty("note").GetString());
     }
@@ -117,11 +107,12 @@ public sealed partial class LiveDashboardTests(LiveMonitorFixture live)
         Assert.Equal(live.Zones[1].Points[0].X, right.GetProperty("points")[0][0].GetSingle());
 
         Assert.True(right.GetProperty("count").GetInt32() >= 0);
-        if (live.StandInDetector)
-        {
-            // The stand-in detector's bottle sits inside shelf-right on every frame, and its person never does.
-            Assert.Equal(1, right.GetProperty("count").GetInt32());
-        }
+
+        // The counts are the tracks whose centre lies in each zone: never more than the tracks on the frame, and
+        // the shoppers of store-aisle.mp4 walk through the left half at some point of the loop.
+        await Http.Eventually(
+            async () => (await Http.GetJson(c, "api/zones")).EnumerateArray().Any(z => z.GetProperty("count").GetInt32() > 0),
+            "a zone count > 0 in /api/zones");
     }
 
     [Fact]
@@ -151,10 +142,7 @@ public sealed partial class LiveDashboardTests(LiveMonitorFixture live)
         Assert.True(samples["vtrack_events_total"] > 0);
         Assert.True(samples["vtrack_detector_latency_seconds_count"] > 0);
         Assert.True(samples["vtrack_tracks"] >= 0);
-        if (live.StandInDetector)
-        {
-            Assert.Equal(2, samples["vtrack_tracks"]);
-        }
+        Assert.True(samples["vtrack_detector_latency_seconds_sum"] > 0, "the real detector takes time on every frame");
 
         Assert.Equal(1, samples["vtrack_source_state{state=\"running\"}"]);
     }
