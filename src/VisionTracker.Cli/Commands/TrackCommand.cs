@@ -31,10 +31,11 @@ internal static class TrackCommand
         var export = new Option<string>("--export") { Description = "Comma-separated outputs: mot, cvat, coco, events, video.", DefaultValueFactory = _ => "mot,cvat,coco,events,video" };
         var interpolate = new Option<int>("--interpolate") { Description = "Fill track gaps up to N frames in the annotation exports (0: off).", DefaultValueFactory = _ => 0 };
         var frames = new Option<long?>("--frames") { Description = "Stop after this many frames." };
+        var memoryLog = new Option<string?>("--memory-log") { Description = "Write resident memory every 50 frames to this CSV (frames,bytes) at the end of the run." };
         var loop = new Option<int>("--loop") { Description = "Play a file or sequence N times in a row (soak runs; memory is reported in the summary).", DefaultValueFactory = _ => 1 };
         var cmd = new Command("track", "Detect and track objects in a source, monitor zones, and export the tracks.")
         {
-            source, tracker, detections, reid, zones, output, force, export, interpolate, frames, loop,
+            source, tracker, detections, reid, zones, output, force, export, interpolate, frames, loop, memoryLog,
         };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
@@ -101,6 +102,11 @@ internal static class TrackCommand
                 long? total = p.GetValue(frames) is { } f ? Math.Min(f, info.FrameCount ?? f) : info.FrameCount;
                 bool finished = await PipelineProgress.RunAsync(pipeline, total, info.Name, () => pipeline.RunAsync(ct)).ConfigureAwait(false);
                 PrintSummary(info, run, pipeline.Stats, memory, files, outDir, finished);
+                if (p.GetValue(memoryLog) is { } log)
+                {
+                    File.WriteAllLines(log, ["frames,bytes", .. memory.Samples.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Frame},{m.Bytes}"))]);
+                }
+
                 return finished ? ExitCodes.Ok : ExitCodes.Cancelled;
             }
             finally

@@ -148,7 +148,18 @@ public sealed class TrackingPipeline
         while (!user.IsCancellationRequested && !fault.IsCancellationRequested && (_options.MaxFrames is not { } max || n < max))
         {
             long t0 = Stopwatch.GetTimestamp();
-            Frame? frame = _source.Read(user);
+            Frame? frame;
+            try
+            {
+                frame = _source.Read(user);
+            }
+            catch (OperationCanceledException) when (user.IsCancellationRequested)
+            {
+                // The user stopped the run while the source was waiting (a live stream, a realtime file): end the
+                // stream normally so later stages finish their frames and observers flush (open dwell visits).
+                break;
+            }
+
             if (frame is null)
             {
                 break;

@@ -128,4 +128,71 @@ public class TrackingPipelineTests
         Assert.Equal(sink.Frames.OrderBy(i => i), sink.Frames);
         Assert.Equal(66, sink.Frames[^1]);
     }
+
+    /// <summary>A source that blocks in Read until cancelled, as a live stream does between frames.</summary>
+    private sealed class BlockingAfter(IFrameSource inner, int frames) : IFrameSource
+    {
+        private int _n;
+
+        public FrameSourceInfo Info => inner.Info;
+
+        public Frame? Read(CancellationToken cancellationToken = default)
+        {
+            if (_n++ < frames)
+            {
+                return inner.Read(cancellationToken);
+            }
+
+            cancellationToken.WaitHandle.WaitOne();
+            cancellationToken.ThrowIfCancellationRequested();
+            return null;
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    private sealed class FlushingObserver : IFrameObserver
+    {
+        public IReadOnlyList<object> Observe(Detections tracks, long frameIndex, double timestampSeconds) => [];
+
+        public IReadOnlyList<object> Complete(long lastFrameIndex, double lastTimestampSeconds) => [$"flushed at {lastFrameIndex}"];
+    }
+
+    private sealed class EventCollector : IFrameSink, IEventSink
+    {
+        public List<object> Final { get; } = [];
+
+        public int Frames { get; private set; }
+
+        public void Write(FrameResult result) => Frames++;
+
+        public void WriteEvents(IReadOnlyList<object> events) => Final.AddRange(events);
+
+        public void Complete()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
+    public async Task CancelledWhileSourceWaits_EndsNormallyAndFlushesObservers()
+    {
+        using var src = new BlockingAfter(new VideoFileSource(TestData.Video("store-aisle.mp4")), 10);
+        var sink = new EventCollector();
+        using var cts = new CancellationTokenSource();
+        var p = new TrackingPipeline(src, OneBoxPerFrame, new EchoTracker(), observers: [new FlushingObserver()], sinks: [sink], options: new PipelineOptions { Mode = PipelineMode.Live });
+        Task<bool> run = p.RunAsync(cts.Token);
+        while (p.Stats.FramesCompleted < 10)
+        {
+            await Task.Delay(20);
+        }
+
+        await cts.CancelAsync();
+        Assert.False(await run);
+        Assert.Equal(10, sink.Frames);
+        Assert.Equal(["flushed at 9"], sink.Final);
+    }
 }
