@@ -1,3 +1,4 @@
+using VisionTracker.Cli.Rendering;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -111,7 +112,7 @@ internal static class BenchCommand
         t.AddRow("detector-only fps", r.DetectorOnlyFps.ToString("0.0", ic));
         t.AddRow("pipeline fps", r.PipelineFps.ToString("0.0", ic));
         t.AddRow("ratio", r.Ratio.ToString("0.00", ic));
-        AnsiConsole.Write(t);
+        Terminal.Out.Write(t);
     }
 
     private sealed class TempFolder : IDisposable

@@ -1,3 +1,4 @@
+using VisionTracker.Cli.Rendering;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -77,9 +78,10 @@ internal static class EvalCommand
     {
         var first = rows.Values.First().Summary();
         var cols = HotaCols.Concat(ClearCols).Concat(IdCols).Where(first.ContainsKey).ToList();
+        IAnsiConsole console = Terminal.Out;
         if (Console.IsOutputRedirected)
         {
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
+            console.Profile.Width = Math.Max(console.Profile.Width, 200);
         }
 
         var table = new Table().Title(Markup.Escape(cls)).AddColumn(new TableColumn("sequence").NoWrap());
@@ -96,7 +98,7 @@ internal static class EvalCommand
             table.AddRow(cells.ToArray());
         }
 
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 
     private static bool IsCount(string c) => c is "IDSW" or "Frag" or "MT" or "PT" or "ML" or "CLR_FP" or "CLR_FN";

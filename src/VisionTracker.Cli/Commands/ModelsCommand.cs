@@ -1,3 +1,4 @@
+using VisionTracker.Cli.Rendering;
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
@@ -54,7 +55,7 @@ internal static class ModelsCommand
             }
 
             // A console over the current Console.Out, so redirected output (tests, pipes) gets the table too.
-            IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            IAnsiConsole console = Terminal.Out;
             if (Console.IsOutputRedirected)
             {
                 console.Profile.Width = 200;

@@ -171,7 +171,7 @@ internal static class TrackCommand
             }
         }
 
-        AnsiConsole.Write(table);
+        Terminal.Out.Write(table);
         if (!PipelineProgress.Interactive)
         {
             Console.WriteLine($"outputs in {outDir}");

@@ -21,7 +21,7 @@ internal static class PipelineProgress
     {
         if (Interactive)
         {
-            return await AnsiConsole.Progress()
+            return await Terminal.Out.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new FpsColumn(pipeline), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(async ctx =>
