@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
-using VisionTracker.Annotations;
 using VisionTracker.Data;
 using VisionTracker.Detection;
 using VisionTracker.Pipeline;
@@ -32,7 +31,7 @@ internal static class BenchCommand
         {
             string src = p.GetValue(source) ?? DataPaths.Find("videos", "bottle-detection.mp4")
                 ?? throw new VisionTrackerException($"No --source given and bottle-detection.mp4 is not in {string.Join(", ", DataPaths.SearchFolders("videos"))}. Pass --source FILE or set {DataPaths.EnvironmentVariable}.");
-            var exports = TrackCommand.ParseExports(p.GetValue(export) ?? string.Empty);
+            var exports = ExportSinks.Parse(p.GetValue(export) ?? string.Empty);
             using var detector = new DetrDetector(det.Build(p));
             using var tmp = new TempFolder();
             FrameSourceInfo info;
@@ -41,42 +40,7 @@ internal static class BenchCommand
                 info = probe.Info;
             }
 
-            IReadOnlyList<IFrameSink> Sinks()
-            {
-                var sinks = new List<IFrameSink>();
-                var targets = new List<(AnnotationFormat, string)>();
-                if (exports.Contains("mot"))
-                {
-                    targets.Add((AnnotationFormat.Mot, Path.Combine(tmp.Path, "b.mot.txt")));
-                }
-
-                if (exports.Contains("cvat"))
-                {
-                    targets.Add((AnnotationFormat.Cvat, Path.Combine(tmp.Path, "b.cvat.xml")));
-                }
-
-                if (exports.Contains("coco"))
-                {
-                    targets.Add((AnnotationFormat.CocoVideo, Path.Combine(tmp.Path, "b.coco.json")));
-                }
-
-                if (targets.Count > 0)
-                {
-                    sinks.Add(new TrackExportSink("bench", info.Width, info.Height, info.Fps, detector.Info.ClassNames, targets));
-                }
-
-                if (exports.Contains("events"))
-                {
-                    sinks.Add(new EventsJsonlSink(Path.Combine(tmp.Path, "b.events.jsonl")));
-                }
-
-                if (exports.Contains("video"))
-                {
-                    sinks.Add(new AnnotatedVideoSink(Path.Combine(tmp.Path, "b.mp4"), info.Width, info.Height, info.Fps, detector.Info.ClassNames));
-                }
-
-                return sinks;
-            }
+            IReadOnlyList<IFrameSink> Sinks() => ExportSinks.Create(exports, tmp.Path, "bench", info, detector.Info.ClassNames).Sinks;
 
             Console.Error.WriteLine($"bench: {Path.GetFileName(src)}, {p.GetValue(frames)} frames per phase, {detector.Info.ModelName} on {detector.Info.ExecutionProvider}...");
             BenchmarkResult r = await PipelineBenchmark.RunAsync(() => FrameSource.Open(src), detector, () => TrackerChoice.Create(p.GetValue(tracker) ?? "attention"), Sinks, p.GetValue(frames), cancellationToken: ct).ConfigureAwait(false);

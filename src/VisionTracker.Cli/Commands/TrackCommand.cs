@@ -15,9 +15,6 @@ namespace VisionTracker.Cli.Commands;
 /// </summary>
 internal static class TrackCommand
 {
-    /// <summary>Export names accepted by <c>--export</c>.</summary>
-    public static readonly string[] ExportNames = ["mot", "cvat", "coco", "events", "video"];
-
     public static Command Create()
     {
         var source = new Argument<string>("source") { Description = "Video file, camera index, rtsp/http URL or MOT sequence folder." };
@@ -41,7 +38,7 @@ internal static class TrackCommand
         cmd.SetHandler(async (p, ct) =>
         {
             string spec = p.GetRequiredValue(source);
-            var exports = ParseExports(p.GetValue(export) ?? string.Empty);
+            var exports = ExportSinks.Parse(p.GetValue(export) ?? string.Empty);
             var sourceOptions = new FrameSourceOptions { Warn = w => Console.Error.WriteLine($"warning: {w}") };
             int passes = p.GetValue(loop);
             if (passes < 1)
@@ -56,46 +53,9 @@ internal static class TrackCommand
                 () => det.Build(p));
 
             string outDir = OutputFolder.Prepare(spec, p.GetValue(output), p.GetValue(force), DateTime.Now);
-            string stem = OutputFolder.SafeName(spec);
-            var files = new List<string>();
             var memory = new MemorySampler();
-            var sinks = new List<IFrameSink> { run.Summary, memory };
-            var targets = new List<(VisionTracker.Annotations.AnnotationFormat, string)>();
-            if (exports.Contains("mot"))
-            {
-                targets.Add((VisionTracker.Annotations.AnnotationFormat.Mot, Path.Combine(outDir, $"{stem}.mot.txt")));
-            }
-
-            if (exports.Contains("cvat"))
-            {
-                targets.Add((VisionTracker.Annotations.AnnotationFormat.Cvat, Path.Combine(outDir, $"{stem}.cvat.xml")));
-            }
-
-            if (exports.Contains("coco"))
-            {
-                targets.Add((VisionTracker.Annotations.AnnotationFormat.CocoVideo, Path.Combine(outDir, $"{stem}.coco.json")));
-            }
-
-            if (targets.Count > 0)
-            {
-                sinks.Add(new TrackExportSink(stem, info.Width, info.Height, info.Fps, run.ClassNames, targets, p.GetValue(interpolate)));
-                files.AddRange(targets.Select(t => t.Item2));
-            }
-
-            if (exports.Contains("events"))
-            {
-                var ev = new EventsJsonlSink(Path.Combine(outDir, $"{stem}.events.jsonl"));
-                sinks.Add(ev);
-                files.Add(ev.FilePath);
-            }
-
-            if (exports.Contains("video"))
-            {
-                var v = new AnnotatedVideoSink(Path.Combine(outDir, $"{stem}.annotated.mp4"), info.Width, info.Height, info.Fps, run.ClassNames, run.Zones);
-                sinks.Add(v);
-                files.Add(v.FilePath);
-            }
-
+            var (sinks, files) = ExportSinks.Create(exports, outDir, OutputFolder.SafeName(spec), info, run.ClassNames, run.Zones, p.GetValue(interpolate));
+            sinks.InsertRange(0, [run.Summary, memory]);
             try
             {
                 var pipeline = run.CreatePipeline(src, sinks, PipelineMode.Offline);
@@ -118,18 +78,6 @@ internal static class TrackCommand
             }
         });
         return cmd;
-    }
-
-    internal static HashSet<string> ParseExports(string value)
-    {
-        var set = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
-        var unknown = set.Where(s => !ExportNames.Contains(s)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new VisionTrackerException($"Unknown export '{string.Join(",", unknown)}'. Valid: {string.Join(", ", ExportNames)}.");
-        }
-
-        return set;
     }
 
     private static void PrintSummary(FrameSourceInfo info, TrackRun run, PipelineStats stats, MemorySampler memory, List<string> files, string outDir, bool finished)
