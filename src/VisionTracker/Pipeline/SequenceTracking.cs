@@ -225,11 +225,34 @@ internal static class SequenceTracking
         return result;
     }
 
+    /// <summary>
+    /// Runs <paramref name="detector"/> on every frame <paramref name="source"/> yields (a video or camera as well as a
+    /// sequence folder). <paramref name="step"/> is the stride the source was opened with; it only sets the output
+    /// frame rate (source fps / step).
+    /// </summary>
+    public static SequenceDetections Detect(IFrameSource source, IDetector detector, int step = 1, IReadOnlySet<int>? classes = null, float minScore = 0f)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(detector);
+        CheckStep(step);
+        return ReadFrames(source, step, (frame, _) =>
+        {
+            Detections d = detector.Detect(frame.Image);
+            d = classes is null ? d : d.WithClasses(classes);
+            return minScore > 0 ? d.WithMinScore(minScore) : d;
+        });
+    }
+
     private static SequenceDetections ReadFrames(string sequenceDir, int step, Func<Frame, int, Detections> perFrame)
     {
         ArgumentNullException.ThrowIfNull(sequenceDir);
         CheckStep(step);
         using var source = new MotSequenceSource(sequenceDir, new FrameSourceOptions { Stride = step, Warn = static _ => { } });
+        return ReadFrames(source, step, perFrame);
+    }
+
+    private static SequenceDetections ReadFrames(IFrameSource source, int step, Func<Frame, int, Detections> perFrame)
+    {
         var frames = new List<Detections>();
         var times = new List<double>();
         while (source.Read() is { } frame)

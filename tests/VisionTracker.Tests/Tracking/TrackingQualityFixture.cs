@@ -15,6 +15,8 @@ public sealed class TrackingQualityFixture : IDisposable
 {
     public const string TudCampus = "TUD-Campus";
 
+    public const int Bottle = 39;
+
     public static readonly string[] Mot17Mini =
     [
         "MOT17-mini/train/MOT17-02-FRCNN", "MOT17-mini/train/MOT17-04-FRCNN", "MOT17-mini/train/MOT17-05-FRCNN",
@@ -28,6 +30,7 @@ public sealed class TrackingQualityFixture : IDisposable
     private readonly Lazy<DetrDetector> _detector = new(() => new DetrDetector(new DetrDetectorOptions { ModelPath = TestData.Femto, ScoreThreshold = 0.1f, ClassFilter = new HashSet<int> { 0 }, Log = static _ => { } }));
     private readonly Lazy<ReidEmbedder> _embedder = new(() => new ReidEmbedder(TestData.Model("osnet_x0_25_msmt17.onnx")));
     private readonly object _gate = new();
+    private SequenceDetections? _bottles;
 
     /// <summary>Femto person detections with decoder embeddings, every <paramref name="step"/>-th frame.</summary>
     internal SequenceDetections Femto(string sequence, int step = 1)
@@ -76,6 +79,22 @@ public sealed class TrackingQualityFixture : IDisposable
             }
 
             return d.EveryKth(step);
+        }
+    }
+
+    /// <summary>Femto bottle detections (score ≥ 0.1) with decoder embeddings on every frame of the bottle video.</summary>
+    internal SequenceDetections Bottles()
+    {
+        lock (_gate)
+        {
+            if (_bottles is null)
+            {
+                using var src = new VisionTracker.Video.VideoFileSource(TestData.Video("bottle-detection.mp4"));
+                using var det = new DetrDetector(new DetrDetectorOptions { ModelPath = TestData.Femto, ScoreThreshold = 0.1f, ClassFilter = new HashSet<int> { Bottle }, Log = static _ => { } });
+                _bottles = SequenceTracking.Detect(src, det, 1, new HashSet<int> { Bottle }, 0.1f);
+            }
+
+            return _bottles;
         }
     }
 
