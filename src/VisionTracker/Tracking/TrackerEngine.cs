@@ -400,11 +400,16 @@ internal sealed class TrackerEngine
 
         Span<int> idByDet = dets.Count <= 1024 ? stackalloc int[dets.Count] : new int[dets.Count];
         idByDet.Clear();
+        BoxF[]? smoothed = _options.OutputKalmanBoxes && count > 0 ? new BoxF[dets.Count] : null;
         foreach (Track t in _tracks)
         {
             if (t.State == TrackState.Confirmed && t.MatchedThisFrame)
             {
                 idByDet[t.MatchedDetection] = t.Id;
+                if (smoothed is not null)
+                {
+                    smoothed[t.MatchedDetection] = t.PredictedBox;
+                }
             }
         }
 
@@ -417,7 +422,7 @@ internal sealed class TrackerEngine
         {
             if (idByDet[d] != 0)
             {
-                boxes[k] = dets.Boxes[d];
+                boxes[k] = smoothed is null ? dets.Boxes[d] : smoothed[d];
                 scores[k] = dets.Scores[d];
                 classes[k] = dets.ClassIds[d];
                 ids[k++] = idByDet[d];

@@ -134,6 +134,12 @@ public sealed record TrackerOptions
     /// </summary>
     public bool MatchLostAfterConfirmed { get; init; } = true;
 
+    /// <summary>
+    /// Whether output boxes are the Kalman filter's updated boxes (as ByteTrack outputs) instead of the matched
+    /// detections' boxes. False by default: output rows then map one-to-one onto input detections.
+    /// </summary>
+    public bool OutputKalmanBoxes { get; init; }
+
     /// <summary>Sinkhorn iterations when <see cref="Normalization"/> is <see cref="MatchNormalization.Sinkhorn"/>.</summary>
     public int SinkhornIterations { get; init; } = 10;
 
