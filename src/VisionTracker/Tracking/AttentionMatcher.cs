@@ -157,6 +157,7 @@ internal sealed class AttentionMatcher
     /// <param name="detClasses">Detection classes.</param>
     /// <param name="dim">Embedding size; 0 for geometry only.</param>
     /// <param name="assignment">The assignment workspace to solve with.</param>
+    /// <param name="trackLost">Per track, whether it is Lost (its appearance term is weighted by <see cref="TrackerOptions.LostAppearanceWeight"/>); empty: none is.</param>
     public AssignmentResult Match(
         ReadOnlySpan<float> trackEmb,
         ReadOnlySpan<BoxF> trackBoxes,
@@ -166,16 +167,26 @@ internal sealed class AttentionMatcher
         ReadOnlySpan<BoxF> detBoxes,
         ReadOnlySpan<int> detClasses,
         int dim,
-        LinearAssignment assignment)
+        LinearAssignment assignment,
+        ReadOnlySpan<bool> trackLost = default)
     {
         ArgumentNullException.ThrowIfNull(assignment);
         int t = trackBoxes.Length, n = detBoxes.Length;
-        Score(trackEmb, trackBoxes, trackClasses, trackSecondsUnseen, detEmb, detBoxes, detClasses, dim);
+        Score(trackEmb, trackBoxes, trackClasses, trackSecondsUnseen, detEmb, detBoxes, detClasses, dim, trackLost);
         float threshold = -MathF.Log(_options.MinMatchProbability);
         return assignment.Solve(_cost.AsSpan(0, t * n), t, n, threshold);
     }
 
     /// <summary>Computes logits, probabilities and costs (see <see cref="Probabilities"/> and <see cref="Costs"/>) without solving.</summary>
+    /// <param name="trackEmb">Track embeddings, rows x dim.</param>
+    /// <param name="trackBoxes">Predicted track boxes.</param>
+    /// <param name="trackClasses">Track classes.</param>
+    /// <param name="trackSecondsUnseen">Seconds since each track was last matched.</param>
+    /// <param name="detEmb">Detection embeddings, cols x dim.</param>
+    /// <param name="detBoxes">Detection boxes.</param>
+    /// <param name="detClasses">Detection classes.</param>
+    /// <param name="dim">Embedding size; 0 for geometry only.</param>
+    /// <param name="trackLost">Per track, whether it is Lost; empty: none is.</param>
     public void Score(
         ReadOnlySpan<float> trackEmb,
         ReadOnlySpan<BoxF> trackBoxes,
@@ -184,10 +195,11 @@ internal sealed class AttentionMatcher
         ReadOnlySpan<float> detEmb,
         ReadOnlySpan<BoxF> detBoxes,
         ReadOnlySpan<int> detClasses,
-        int dim)
+        int dim,
+        ReadOnlySpan<bool> trackLost = default)
     {
         int t = trackBoxes.Length, n = detBoxes.Length;
-        if (trackClasses.Length != t || trackSecondsUnseen.Length != t || detClasses.Length != n)
+        if (trackClasses.Length != t || trackSecondsUnseen.Length != t || detClasses.Length != n || (!trackLost.IsEmpty && trackLost.Length != t))
         {
             throw new ArgumentException("Track and detection columns disagree in length.");
         }
@@ -234,6 +246,7 @@ internal sealed class AttentionMatcher
             ReadOnlySpan<float> qp = _peTracks.AsSpan(i * EncodingDim, EncodingDim);
             Span<float> row = _logits.AsSpan(i * w, w);
             int cls = trackClasses[i];
+            float appearance = !trackLost.IsEmpty && trackLost[i] ? _options.LostAppearanceWeight : _options.AppearanceWeight;
             for (int j = 0; j < n; j++)
             {
                 BoxF db = detBoxes[j];
@@ -252,7 +265,7 @@ internal sealed class AttentionMatcher
                 float s = gamma2 * TensorPrimitives.Dot(qp, _peDets.AsSpan(j * EncodingDim, EncodingDim));
                 if (dim > 0)
                 {
-                    s += TensorPrimitives.Dot(qe, detEmb.Slice(j * dim, dim));
+                    s += appearance * TensorPrimitives.Dot(qe, detEmb.Slice(j * dim, dim));
                 }
 
                 row[j] = (s + (_options.IouWeight * iou)) * invTau;

@@ -27,6 +27,10 @@ internal sealed class TrackerEngine
     private int[] _classes = [];
     private int[] _trackClasses = [];
     private float[] _unseen = [];
+    private bool[] _lost = [];
+    private float[] _keyEmb = [];
+    private readonly List<Track> _queries = [];
+    private readonly List<int> _keys = [];
     private int[] _highOf = [];
     private int _nextId = 1;
     private double _lastTime = double.NaN;
@@ -187,10 +191,55 @@ internal sealed class TrackerEngine
         return Output(dets);
     }
 
-    /// <summary>Step 3 with cross-attention: queries are the pool's tracks, keys the high detections.</summary>
+    /// <summary>
+    /// Step 3 with cross-attention: queries are the pool's tracks, keys the high detections. With
+    /// <see cref="TrackerOptions.MatchLostAfterConfirmed"/>, tracks matched last frame attend first and lost tracks then
+    /// attend to the detections left over (DeepSORT's matching cascade), so a lost track re-found by appearance never
+    /// takes a detection from a track that is following it.
+    /// </summary>
     private void AttentionStage(Detections dets, int dim, ReadOnlySpan<float> highEmb, double time)
     {
-        int t = _pool.Count, h = _high.Count;
+        if (!_options.MatchLostAfterConfirmed)
+        {
+            AttentionPass(_pool, dets, dim, highEmb, time);
+            return;
+        }
+
+        _queries.Clear();
+        foreach (Track t in _pool)
+        {
+            if (t.State != TrackState.Lost)
+            {
+                _queries.Add(t);
+            }
+        }
+
+        AttentionPass(_queries, dets, dim, highEmb, time);
+        _queries.Clear();
+        foreach (Track t in _pool)
+        {
+            if (t.State == TrackState.Lost)
+            {
+                _queries.Add(t);
+            }
+        }
+
+        AttentionPass(_queries, dets, dim, highEmb, time);
+    }
+
+    /// <summary>One attention assignment of <paramref name="queries"/> against the still-unused high detections.</summary>
+    private void AttentionPass(List<Track> queries, Detections dets, int dim, ReadOnlySpan<float> highEmb, double time)
+    {
+        _keys.Clear();
+        foreach (int d in _high)
+        {
+            if (!_detUsed[d])
+            {
+                _keys.Add(d);
+            }
+        }
+
+        int t = queries.Count, h = _keys.Count;
         if (t == 0 || h == 0)
         {
             return;
@@ -199,15 +248,18 @@ internal sealed class TrackerEngine
         Grow(ref _trackBoxes, t);
         Grow(ref _trackClasses, t);
         Grow(ref _unseen, t);
+        Grow(ref _lost, t);
         Grow(ref _trackEmb, t * dim);
+        Grow(ref _keyEmb, h * dim);
         Grow(ref _boxes, h);
         Grow(ref _classes, h);
         for (int i = 0; i < t; i++)
         {
-            Track tr = _pool[i];
+            Track tr = queries[i];
             _trackBoxes[i] = tr.PredictedBox;
             _trackClasses[i] = tr.ClassId;
             _unseen[i] = (float)(time - tr.LastSeenSeconds);
+            _lost[i] = tr.State == TrackState.Lost;
             if (dim > 0)
             {
                 Span<float> dst = _trackEmb.AsSpan(i * dim, dim);
@@ -226,17 +278,22 @@ internal sealed class TrackerEngine
         ReadOnlySpan<int> classes = dets.ClassIds;
         for (int k = 0; k < h; k++)
         {
-            _boxes[k] = boxes[_high[k]];
-            _classes[k] = classes[_high[k]];
+            int d = _keys[k];
+            _boxes[k] = boxes[d];
+            _classes[k] = classes[d];
+            if (dim > 0)
+            {
+                highEmb.Slice(_highOf[d] * dim, dim).CopyTo(_keyEmb.AsSpan(k * dim, dim));
+            }
         }
 
         AssignmentResult r = _matcher!.Match(
             _trackEmb.AsSpan(0, t * dim), _trackBoxes.AsSpan(0, t), _trackClasses.AsSpan(0, t), _unseen.AsSpan(0, t),
-            highEmb, _boxes.AsSpan(0, h), _classes.AsSpan(0, h), dim, _lap);
+            _keyEmb.AsSpan(0, h * dim), _boxes.AsSpan(0, h), _classes.AsSpan(0, h), dim, _lap, _lost.AsSpan(0, t));
         foreach ((int row, int col) in r.Matches)
         {
-            int d = _high[col];
-            ApplyMatch(_pool[row], d, dets, dim > 0 ? highEmb.Slice(col * dim, dim) : default, time);
+            int d = _keys[col];
+            ApplyMatch(queries[row], d, dets, dim > 0 ? highEmb.Slice(_highOf[d] * dim, dim) : default, time);
         }
     }
 
@@ -343,11 +400,16 @@ internal sealed class TrackerEngine
 
         Span<int> idByDet = dets.Count <= 1024 ? stackalloc int[dets.Count] : new int[dets.Count];
         idByDet.Clear();
+        BoxF[]? smoothed = _options.OutputKalmanBoxes && count > 0 ? new BoxF[dets.Count] : null;
         foreach (Track t in _tracks)
         {
             if (t.State == TrackState.Confirmed && t.MatchedThisFrame)
             {
                 idByDet[t.MatchedDetection] = t.Id;
+                if (smoothed is not null)
+                {
+                    smoothed[t.MatchedDetection] = t.PredictedBox;
+                }
             }
         }
 
@@ -360,7 +422,7 @@ internal sealed class TrackerEngine
         {
             if (idByDet[d] != 0)
             {
-                boxes[k] = dets.Boxes[d];
+                boxes[k] = smoothed is null ? dets.Boxes[d] : smoothed[d];
                 scores[k] = dets.Scores[d];
                 classes[k] = dets.ClassIds[d];
                 ids[k++] = idByDet[d];

@@ -70,6 +70,21 @@ public sealed record TrackerOptions
     public float PositionWeight { get; init; } = 0.7f;
 
     /// <summary>
+    /// λ: weight of the appearance term (cosine of the unit embeddings, in [-1, 1]) in the logit numerator of tracks
+    /// matched last frame, beside γ²·PE·PE and the IoU term. Their Kalman prediction is good, so appearance only breaks
+    /// ties: centred decoder embeddings pick the wrong person often enough (1 in 6 on TUD-Campus frames 1→2) that at
+    /// λ = 1 they outvoted geometry and made 24 id switches on TUD-Campus (IDF1 48.6) against 3 (72.7) at 0.2; 0.2-0.3
+    /// score alike, 0.1 is worse (IDF1 62.7). Lost tracks use <see cref="LostAppearanceWeight"/>.
+    /// </summary>
+    public float AppearanceWeight { get; init; } = 0.2f;
+
+    /// <summary>
+    /// λ for Lost tracks (queries that were not matched last frame): their Kalman prediction has drifted, so appearance
+    /// has to carry their identity (re-finding after an occlusion, DESIGN.md step 7). 1 lets it outvote geometry.
+    /// </summary>
+    public float LostAppearanceWeight { get; init; } = 1f;
+
+    /// <summary>
     /// Box units of the positional encoding: centres are divided by this many box sizes (sqrt of the track's predicted
     /// area) before encoding, so the kernel falls off over about this many object sizes whatever the image resolution.
     /// </summary>
@@ -92,11 +107,14 @@ public sealed record TrackerOptions
     public float MinMatchProbability { get; init; } = 0.2f;
 
     /// <summary>
-    /// How logits become probabilities. Row softmax is the default: all three keep identities through the synthetic
-    /// crossing, and row softmax is the cheapest (minimum of many runs on a shared 2-core CPU, D = 256, 300 x 300:
-    /// row 1.0 ms, dual 1.5 ms, Sinkhorn 17 ms; Sinkhorn misses the 3 ms association bar).
+    /// How logits become probabilities. Dual softmax (the default) accepts a pair only when the track and the detection
+    /// prefer each other. With the other defaults, on Femto person detections (docs/tracking-quality.md), row softmax
+    /// scores about the same on TUD-Campus at 25 fps (IDF1 72.1 against 72.7) but clearly worse every 3rd frame (59.8
+    /// against 73.9), where boxes barely overlap and a track's row is flat. Cost (minimum of many runs on a shared
+    /// 2-core CPU, D = 256, 300 x 300): row 1.0 ms, dual 1.5 ms, Sinkhorn 17 ms; dual is within the 3 ms association
+    /// bar, Sinkhorn misses it.
     /// </summary>
-    public MatchNormalization Normalization { get; init; } = MatchNormalization.RowSoftmax;
+    public MatchNormalization Normalization { get; init; } = MatchNormalization.DualSoftmax;
 
     /// <summary>
     /// Whether <see cref="CrossAttentionTracker"/> runs attention on geometry alone (positional encoding and IoU term)
@@ -106,6 +124,21 @@ public sealed record TrackerOptions
     /// motion gate admits non-overlapping pairs that only appearance can veto.
     /// </summary>
     public bool AttentionWithoutEmbeddings { get; init; }
+
+    /// <summary>
+    /// Whether lost tracks attend only to the high detections left after the tracks matched last frame have taken
+    /// theirs (DeepSORT's matching cascade). A lost track's prediction has drifted and its appearance term is weighted
+    /// up (<see cref="LostAppearanceWeight"/>), so in one joint assignment it can outbid the track that is really
+    /// following a person. False puts all tracks in one assignment: on TUD-Campus Femto that made 23 id switches (IDF1
+    /// 64.8) against 3 (72.7).
+    /// </summary>
+    public bool MatchLostAfterConfirmed { get; init; } = true;
+
+    /// <summary>
+    /// Whether output boxes are the Kalman filter's updated boxes (as ByteTrack outputs) instead of the matched
+    /// detections' boxes. False by default: output rows then map one-to-one onto input detections.
+    /// </summary>
+    public bool OutputKalmanBoxes { get; init; }
 
     /// <summary>Sinkhorn iterations when <see cref="Normalization"/> is <see cref="MatchNormalization.Sinkhorn"/>.</summary>
     public int SinkhornIterations { get; init; } = 10;
@@ -167,7 +200,13 @@ public sealed record TrackerOptions
     /// <summary>A detection overlapping another by more than this IoU is treated as occluded and does not update the EMA.</summary>
     public float EmbeddingUpdateMaxOverlap { get; init; } = 0.3f;
 
-    /// <summary>How embeddings are centred before normalising (raw DETR decoder embeddings are all alike; see DESIGN.md).</summary>
+    /// <summary>
+    /// How embeddings are centred before normalising (raw DETR decoder embeddings are all alike: cosines 0.8-1.0,
+    /// DESIGN.md). The running mean stays the default: with <see cref="AppearanceWeight"/> 0.2 the three choices are
+    /// within 3 IDF1 of each other on TUD-Campus (docs/tracking-quality.md), and centring is what lets appearance
+    /// separate objects when it is weighted up (lost tracks, the synthetic crossing and re-find tests). Raw embeddings
+    /// also carry a large constant cosine that acts as a bias towards whichever tracks have the larger weight.
+    /// </summary>
     public EmbeddingCentering Centering { get; init; } = EmbeddingCentering.RunningMean;
 
     /// <summary>Momentum of the running mean used by <see cref="EmbeddingCentering.RunningMean"/>: mean ← m·mean + (1−m)·frame mean.</summary>
@@ -185,6 +224,8 @@ public sealed record TrackerOptions
         Check(LowScore >= 0 && LowScore <= HighScore, nameof(LowScore), "must be in [0, HighScore]");
         Check(HighScore <= 1, nameof(HighScore), "must be at most 1");
         Check(Temperature > 0, nameof(Temperature), "must be positive");
+        Check(AppearanceWeight >= 0, nameof(AppearanceWeight), "must be non-negative");
+        Check(LostAppearanceWeight >= 0, nameof(LostAppearanceWeight), "must be non-negative");
         Check(PositionWeight >= 0, nameof(PositionWeight), "must be non-negative");
         Check(PositionScale > 0, nameof(PositionScale), "must be positive");
         Check(MinMatchProbability > 0 && MinMatchProbability <= 1, nameof(MinMatchProbability), "must be in (0, 1]");
