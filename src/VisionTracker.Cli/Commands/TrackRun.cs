@@ -65,7 +65,7 @@ internal sealed class TrackRun : IDisposable
             }
 
             var file = DetectionFile.Load(df);
-            string scale = file.ScoreScale == 1f ? string.Empty : FormattableString.Invariant($", scores x{file.ScoreScale:0.####}");
+            string scale = file.ScoresNormalized ? ", scores normalised to quantiles" : string.Empty;
             return new TrackRun(settings, null, null, file.AsDetector(), zones, CocoClasses.Names, $"detections from {Path.GetFileName(df)} ({file.FrameCount} frames{scale})");
         }
 

@@ -37,7 +37,7 @@ internal static class MotEvaluator
         var pairs = new List<(string Name, TrackSequence Gt, TrackSequence Pred, int Steps, EvalBenchmark Bench)>();
         foreach (var s in seqs)
         {
-            string? pred = FindPrediction(predDir, s.Name) ?? throw new VisionTrackerException($"{predDir}: no tracker file for sequence {s.Name}; expected {s.Name}.txt or data/{s.Name}.txt.");
+            string? pred = FindPrediction(predDir, s.Name) ?? throw new VisionTrackerException($"{predDir}: no tracker file for sequence {s.Name}; expected {s.Name}.txt, data/{s.Name}.txt or {s.Name}.mot.txt (vtrack track --export mot).");
             var gt = MotChallengeFormat.Read(s.GtFile);
             var tr = MotChallengeFormat.Read(pred);
             var bench = options.Benchmark == EvalBenchmark.Auto ? Detect(s, gt) : options.Benchmark;
@@ -150,7 +150,7 @@ internal static class MotEvaluator
 
     private static string? FindPrediction(string predDir, string seq)
     {
-        foreach (string p in new[] { Path.Combine(predDir, seq + ".txt"), Path.Combine(predDir, "data", seq + ".txt") })
+        foreach (string p in new[] { Path.Combine(predDir, seq + ".txt"), Path.Combine(predDir, "data", seq + ".txt"), Path.Combine(predDir, seq + ".mot.txt") })
         {
             if (File.Exists(p))
             {

@@ -10,21 +10,21 @@ namespace VisionTracker.Pipeline;
 /// </summary>
 /// <remarks>
 /// Public MOT detectors write confidences on their own scales (TUD-Campus det.txt runs from 0.14 to 133), while
-/// the trackers' thresholds are in [0, 1]. When any confidence exceeds 1, every score is divided by the file's
-/// maximum, which keeps their order and puts them in [0, 1]; files already in [0, 1] are left as they are.
+/// the trackers' thresholds are in [0, 1]: scores are normalised by <see cref="SequenceTracking.NormalizeScores"/>
+/// (kept when already in [0, 1], otherwise replaced by their quantile in the file), as the quality runs do.
 /// </remarks>
 public sealed class DetectionFile
 {
     private readonly Dictionary<long, Detections> _byFrame;
 
-    private DetectionFile(Dictionary<long, Detections> byFrame, float scoreScale)
+    private DetectionFile(Dictionary<long, Detections> byFrame, bool normalized)
     {
         _byFrame = byFrame;
-        ScoreScale = scoreScale;
+        ScoresNormalized = normalized;
     }
 
-    /// <summary>The factor the file's confidences were multiplied by (1 when they were already in [0, 1]).</summary>
-    public float ScoreScale { get; }
+    /// <summary>Whether the file's confidences were outside [0, 1] and were replaced by their quantiles.</summary>
+    public bool ScoresNormalized { get; }
 
     /// <summary>Number of frames with at least one detection.</summary>
     public int FrameCount => _byFrame.Count;
@@ -38,18 +38,18 @@ public sealed class DetectionFile
             throw new VisionTrackerException($"Detection file not found: {path}. Pass a MOTChallenge det.txt (frame,id,x,y,w,h,conf,...).");
         }
 
-        TrackSequence seq = MotChallengeFormat.Read(path);
-        double max = seq.Rows.Count == 0 ? 1 : seq.Rows.Max(r => r.Score);
-        float scale = max > 1 ? (float)(1 / max) : 1f;
-        var byFrame = seq.Rows
-            .GroupBy(r => (long)r.Frame - 1)
+        var rows = MotChallengeFormat.Read(path).Rows;
+        float[] scores = SequenceTracking.NormalizeScores(rows.Select(r => r.Score).ToArray());
+        var byFrame = Enumerable.Range(0, rows.Count)
+            .GroupBy(i => (long)rows[i].Frame - 1)
             .ToDictionary(
                 g => g.Key,
                 g => new Detections(
-                    g.Select(r => r.Box).ToArray(),
-                    g.Select(r => (float)Math.Clamp(r.Score * scale, 0, 1)).ToArray(),
+                    g.Select(i => rows[i].Box).ToArray(),
+                    g.Select(i => scores[i]).ToArray(),
                     Enumerable.Repeat(defaultClassId, g.Count()).ToArray()));
-        return new DetectionFile(byFrame, scale);
+        bool normalized = rows.Any(r => r.Score is < 0 or > 1);
+        return new DetectionFile(byFrame, normalized);
     }
 
     /// <summary>The detections of frame <paramref name="frameIndex"/> (0-based), empty when the file has none.</summary>
