@@ -21,11 +21,12 @@ internal static class BenchCommand
     {
         var source = new Option<string?>("--source") { Description = "Video to measure on (default: bottle-detection.mp4 from the data folders)." };
         var frames = new Option<int>("--frames") { Description = "Frames per phase.", DefaultValueFactory = _ => 300 };
+        var rounds = new Option<int>("--rounds") { Description = "Interleave detector-only and pipeline runs in this many rounds (evens out machine drift).", DefaultValueFactory = _ => 5 };
         var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
         var export = new Option<string>("--export") { Description = "Outputs the pipeline phase writes (as vtrack track --export).", DefaultValueFactory = _ => "mot,cvat,coco,events,video" };
         var det = new DetectorOptions();
         var tracker = TrackerChoice.CreateOption();
-        var cmd = new Command("bench", "Measure detector-only fps against full-pipeline fps on the same frames.") { source, frames, json, export, tracker };
+        var cmd = new Command("bench", "Measure detector-only fps against full-pipeline fps on the same frames.") { source, frames, rounds, json, export, tracker };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
         {
@@ -40,10 +41,11 @@ internal static class BenchCommand
                 info = probe.Info;
             }
 
-            IReadOnlyList<IFrameSink> Sinks() => ExportSinks.Create(exports, tmp.Path, "bench", info, detector.Info.ClassNames).Sinks;
+            int round = 0;
+            IReadOnlyList<IFrameSink> Sinks() => ExportSinks.Create(exports, tmp.Path, FormattableString.Invariant($"bench{round++}"), info, detector.Info.ClassNames).Sinks;
 
             Console.Error.WriteLine($"bench: {Path.GetFileName(src)}, {p.GetValue(frames)} frames per phase, {detector.Info.ModelName} on {detector.Info.ExecutionProvider}...");
-            BenchmarkResult r = await PipelineBenchmark.RunAsync(() => FrameSource.Open(src), detector, () => TrackerChoice.Create(p.GetValue(tracker) ?? "attention"), Sinks, p.GetValue(frames), cancellationToken: ct).ConfigureAwait(false);
+            BenchmarkResult r = await PipelineBenchmark.RunAsync(() => FrameSource.Open(src), detector, () => TrackerChoice.Create(p.GetValue(tracker) ?? "attention"), Sinks, p.GetValue(frames), p.GetValue(rounds), cancellationToken: ct).ConfigureAwait(false);
             Print(r);
             if (p.GetValue(json) is { } path)
             {

@@ -10,14 +10,20 @@ namespace VisionTracker.Pipeline;
 /// Measures, in one process and on the same frames, (1) the detector alone on frames decoded in advance and
 /// (2) the full pipeline (decode, detect, track, write). Their fps ratio is the pipeline's overhead.
 /// </summary>
+/// <remarks>
+/// The two phases are interleaved in rounds: each round runs the detector alone on a chunk of frames, then the
+/// pipeline on the same chunk read from the source. On a shared, noisy machine the speed drifts by more than the
+/// effect being measured; interleaving makes the drift hit both sides alike, and the totals are summed over rounds.
+/// </remarks>
 public static class PipelineBenchmark
 {
     /// <summary>Runs both phases.</summary>
     /// <param name="openSource">Opens a fresh source positioned at its first frame (called twice).</param>
     /// <param name="detector">The detector, shared by both phases.</param>
-    /// <param name="createTracker">Creates a fresh tracker for the pipeline phase.</param>
-    /// <param name="createSinks">Creates the sinks for the pipeline phase (the caller disposes them).</param>
+    /// <param name="createTracker">Creates the tracker for the pipeline phase (one for the whole run).</param>
+    /// <param name="createSinks">Creates the sinks for one pipeline round (the benchmark disposes them).</param>
     /// <param name="frames">Frames to measure in each phase.</param>
+    /// <param name="rounds">Rounds the frames are split into (each runs both phases).</param>
     /// <param name="warmupFrames">Frames run through the detector before timing.</param>
     /// <param name="cancellationToken">Stops the benchmark.</param>
     public static async Task<BenchmarkResult> RunAsync(
@@ -26,6 +32,7 @@ public static class PipelineBenchmark
         Func<ITracker> createTracker,
         Func<IReadOnlyList<IFrameSink>> createSinks,
         int frames,
+        int rounds = 5,
         int warmupFrames = 5,
         CancellationToken cancellationToken = default)
     {
@@ -34,6 +41,7 @@ public static class PipelineBenchmark
         ArgumentNullException.ThrowIfNull(createTracker);
         ArgumentNullException.ThrowIfNull(createSinks);
         ArgumentOutOfRangeException.ThrowIfLessThan(frames, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
 
         string sourceName;
         var images = new List<Mat>(frames);
@@ -58,53 +66,91 @@ public static class PipelineBenchmark
                 detector.Detect(images[i % images.Count]);
             }
 
-            detector.Timings.Reset();
-            long t0 = Stopwatch.GetTimestamp();
-            foreach (Mat m in images)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                detector.Detect(m);
-            }
-
-            double detectorSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            var (_, pre, infer, post) = detector.Timings.Snapshot();
             int n = images.Count;
-
-            // Free the decoded frames before the pipeline phase so both phases see similar memory pressure.
-            images.ForEach(m => m.Dispose());
-            images.Clear();
-
-            IReadOnlyList<IFrameSink> sinks = createSinks();
-            PipelineStats stats;
-            using (IFrameSource src = openSource())
+            rounds = Math.Min(rounds, n);
+            detector.Timings.Reset();
+            ITracker tracker = createTracker();
+            double detectorSeconds = 0, pipelineSeconds = 0;
+            double decodeMs = 0, trackMs = 0, writeMs = 0;
+            long pipelineFrames = 0;
+            using var source = new ChunkSource(openSource());
+            for (int r = 0; r < rounds; r++)
             {
-                var pipeline = new TrackingPipeline(src, detector, createTracker(), sinks: sinks, options: new PipelineOptions { MaxFrames = n });
-                await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
-                stats = pipeline.Stats;
+                int from = r * n / rounds, to = (r + 1) * n / rounds;
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = from; i < to; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    detector.Detect(images[i]);
+                }
+
+                detectorSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+
+                source.Allow(to - from);
+                IReadOnlyList<IFrameSink> sinks = createSinks();
+                try
+                {
+                    var pipeline = new TrackingPipeline(source, detector, tracker, sinks: sinks);
+                    await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+                    PipelineStats s = pipeline.Stats;
+                    pipelineSeconds += s.Elapsed.TotalSeconds;
+                    pipelineFrames += s.FramesCompleted;
+                    decodeMs += s.Decode.TotalMs;
+                    trackMs += s.Track.TotalMs;
+                    writeMs += s.Write.TotalMs;
+                }
+                finally
+                {
+                    foreach (IFrameSink s in sinks)
+                    {
+                        s.Dispose();
+                    }
+                }
             }
 
-            foreach (IFrameSink s in sinks)
-            {
-                s.Dispose();
-            }
-
+            // Detector stage times cover both phases: the same detector ran every frame of each.
+            var (_, pre, infer, post) = detector.Timings.Snapshot();
+            double perFrame = pipelineFrames == 0 ? 0 : 1.0 / pipelineFrames;
             return new BenchmarkResult(
                 sourceName,
                 detector.Info.ModelName,
                 n,
-                stats.Decode.MeanMs,
+                decodeMs * perFrame,
                 pre,
                 infer,
                 post,
-                stats.Track.MeanMs,
-                stats.Write.MeanMs,
+                trackMs * perFrame,
+                writeMs * perFrame,
                 n / detectorSeconds,
-                stats.FramesCompleted / stats.Elapsed.TotalSeconds,
+                pipelineFrames / pipelineSeconds,
                 Environment.ProcessorCount);
         }
         finally
         {
             images.ForEach(m => m.Dispose());
         }
+    }
+
+    /// <summary>Yields the underlying source's frames in chunks: after <see cref="Allow"/>(k), k frames, then end of stream.</summary>
+    private sealed class ChunkSource(IFrameSource inner) : IFrameSource
+    {
+        private int _left;
+
+        public FrameSourceInfo Info => inner.Info;
+
+        public void Allow(int frames) => _left = frames;
+
+        public Frame? Read(CancellationToken cancellationToken = default)
+        {
+            if (_left <= 0)
+            {
+                return null;
+            }
+
+            _left--;
+            return inner.Read(cancellationToken);
+        }
+
+        public void Dispose() => inner.Dispose();
     }
 }
