@@ -73,6 +73,11 @@ public class BottleVideoRunTests(BottleVideoRunFixture run, ITestOutputHelper ou
         // The three bottles standing at the start keep one id each for the first 6 s (no hand in view before 5.8 s).
         var early = mot.Rows.Where(r => r.Frame <= 170).GroupBy(r => r.Id).Where(g => g.Count() > 100).ToList();
         Assert.Equal(3, early.Count);
+
+        // Identity is stable: one id per bottle at the start, plus one per bottle put back (each was away for
+        // longer than lost_seconds, so it is a new track). Hands gripping standing bottles do not break a track.
+        int returns = BottleTimeline.Changes.Where(c => c.To > c.From).Sum(c => c.To - c.From);
+        Assert.Equal(BottleTimeline.InitialCount + returns, motTracks.Count);
     }
 
     [Fact]
