@@ -18,9 +18,25 @@ internal static class Program
         return root;
     }
 
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => RunAsync(args);
+
+    /// <summary>Parses and runs one command line; returns the exit code (also the in-process entry for tests).</summary>
+    public static async Task<int> RunAsync(string[] args)
     {
         var parse = BuildRoot().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // A mistake on the command line is the user's input, not a bug: one line each, and the input exit code.
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
+
+            string command = string.Join(' ', parse.CommandResult.Command is { } c && c != parse.RootCommandResult.Command ? ["vtrack", c.Name] : new[] { "vtrack" });
+            await Console.Error.WriteLineAsync($"run '{command} --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
         return await parse.InvokeAsync().ConfigureAwait(false);
     }
 }

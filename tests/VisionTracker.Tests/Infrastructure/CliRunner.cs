@@ -1,4 +1,3 @@
-using System.CommandLine;
 
 namespace VisionTracker.Tests.Infrastructure;
 
@@ -17,8 +16,7 @@ internal static class CliRunner
         {
             Console.SetOut(stdout);
             Console.SetError(stderr);
-            ParseResult parse = VisionTracker.Cli.Program.BuildRoot().Parse(args);
-            int code = await parse.InvokeAsync();
+            int code = await VisionTracker.Cli.Program.RunAsync(args);
             return (code, stdout.ToString(), stderr.ToString());
         }
         finally
