@@ -183,10 +183,14 @@ public class TrackingPipelineTests
         using var src = new BlockingAfter(new VideoFileSource(TestData.Video("store-aisle.mp4")), 10);
         var sink = new EventCollector();
         using var cts = new CancellationTokenSource();
-        var p = new TrackingPipeline(src, OneBoxPerFrame, new EchoTracker(), observers: [new FlushingObserver()], sinks: [sink], options: new PipelineOptions { Mode = PipelineMode.Live });
+        // Offline mode: no frame may be dropped, so exactly the 10 frames the source gives must complete.
+        var p = new TrackingPipeline(src, OneBoxPerFrame, new EchoTracker(), observers: [new FlushingObserver()], sinks: [sink]);
         Task<bool> run = p.RunAsync(cts.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (p.Stats.FramesCompleted < 10)
         {
+            Assert.True(DateTime.UtcNow < deadline, $"only {p.Stats.FramesCompleted} of 10 frames completed within 60 s");
+            Assert.False(run.IsCompleted, "the run ended before the source blocked");
             await Task.Delay(20);
         }
 
