@@ -94,42 +94,15 @@ internal static class SequenceTracking
     {
         CheckStep(step);
         (string name, int width, int height, double fps, int length) = Describe(sequenceDir);
-        string path = detFile ?? Path.Combine(sequenceDir, "det", "det.txt");
-        var rows = MotChallengeFormat.Read(path).Rows;
-        float[] scores = NormalizeScores(rows.Select(r => r.Score).ToArray());
-        var byFrame = new Dictionary<int, List<int>>();
-        for (int i = 0; i < rows.Count; i++)
-        {
-            if ((rows[i].Frame - 1) % step != 0)
-            {
-                continue;
-            }
-
-            if (!byFrame.TryGetValue(rows[i].Frame, out var list))
-            {
-                byFrame[rows[i].Frame] = list = [];
-            }
-
-            list.Add(i);
-        }
-
+        var file = DetectionFile.Load(detFile ?? Path.Combine(sequenceDir, "det", "det.txt"), classId);
         int kept = KeptCount(length, step);
         var frames = new Detections[kept];
         var times = new double[kept];
         for (int k = 0; k < kept; k++)
         {
-            int source = (k * step) + 1;
-            times[k] = (source - 1) / fps;
-            if (!byFrame.TryGetValue(source, out var idx))
-            {
-                frames[k] = Detections.Empty;
-                continue;
-            }
-
-            frames[k] = new Detections(
-                idx.Select(i => rows[i].Box).ToArray(),
-                idx.Select(i => scores[i]).ToArray(),
-                idx.Select(_ => classId).ToArray());
+            int source = k * step;
+            times[k] = source / fps;
+            frames[k] = file.For(source);
         }
 
         return new SequenceDetections(name, width, height, fps / step, step, frames, times);

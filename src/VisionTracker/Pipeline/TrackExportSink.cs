@@ -57,17 +57,16 @@ public sealed class TrackExportSink : IFrameSink
         }
 
         _completed = true;
-        var used = new Dictionary<int, string>();
         TrackSequence seq = _builder.Build(_name, _width, _height, _fps);
         foreach (var r in seq.Rows)
         {
-            if (r.ClassId >= 0 && !used.ContainsKey(r.ClassId))
+            // Declare only the classes that occur (CVAT labels, COCO categories).
+            if (r.ClassId >= 0 && !seq.ClassNames.ContainsKey(r.ClassId))
             {
-                used[r.ClassId] = r.ClassId < _classNames.Count ? _classNames[r.ClassId] : $"class{r.ClassId}";
+                seq.ClassNames[r.ClassId] = r.ClassId < _classNames.Count ? _classNames[r.ClassId] : $"class{r.ClassId}";
             }
         }
 
-        seq = _builder.Build(_name, _width, _height, _fps, used);
         if (_interpolateGap > 0)
         {
             seq = GapInterpolation.Fill(seq, _interpolateGap);
