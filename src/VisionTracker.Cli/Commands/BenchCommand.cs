@@ -19,7 +19,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var source = new Option<string?>("--source") { Description = "Video to measure on (default: bottle-detection.mp4 from the data folders)." };
+        var source = new Option<string?>("--source") { Description = "Source to measure on (default: bottle-detection.mp4 from the data folders): " + SourceHelp.Text };
         var frames = new Option<int>("--frames") { Description = "Frames per phase.", DefaultValueFactory = _ => 300 };
         var rounds = new Option<int>("--rounds") { Description = "Interleave detector-only and pipeline runs in this many rounds (evens out machine drift).", DefaultValueFactory = _ => 5 };
         var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };

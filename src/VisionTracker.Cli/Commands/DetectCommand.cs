@@ -11,7 +11,7 @@ internal static class DetectCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "Video file." };
+        var source = new Argument<string>("source") { Description = SourceHelp.Text };
         var det = new DetectorOptions();
         var output = new Option<string?>("--out") { Description = "Write the JSON lines to this file instead of standard output." };
         var frames = new Option<int?>("--frames") { Description = "Stop after this many frames." };

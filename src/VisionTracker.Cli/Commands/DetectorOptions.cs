@@ -16,7 +16,7 @@ internal sealed class DetectorOptions
         ["atto"] = "deimv2-atto",
     };
 
-    public Option<string?> Model { get; } = new("--model") { Description = "Model: femto (default), atto, a name from models/models.json, or a path to an .onnx file." };
+    public Option<string?> Model { get; } = new("--model") { Description = "Model: femto (default), atto, a name from `vtrack models list`, or a path to an .onnx file." };
 
     public Option<string> Device { get; } = new("--device") { Description = "Execution provider: cpu, cuda[:id], tensorrt[:id] or auto (the only one that may fall back, and it says so).", DefaultValueFactory = _ => "cpu" };
 

@@ -1,10 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using VisionTracker.Data;
+using VisionTracker.Detection;
 using VisionTracker.Video;
 
 namespace VisionTracker.Cli.Commands;
 
-/// <summary><c>vtrack info SOURCE [--start N] [--end N] [--stride N]</c>: opens any source, reads it and prints frames read, size and fps.</summary>
+/// <summary>
+/// <c>vtrack info [SOURCE] [--start N] [--end N] [--stride N]</c>: opens any source, reads it and prints frames read, size
+/// and fps; without a source, prints the version, the data folders and which manifests are used.
+/// </summary>
 internal static class InfoCommand
 {
     /// <summary>Frames read from a live source when no --end is given (a camera never ends).</summary>
@@ -12,14 +18,19 @@ internal static class InfoCommand
 
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "Video file, camera index, rtsp/http URL or MOT sequence folder." };
+        var source = new Argument<string?>("source") { Description = SourceHelp.Text + " Without one, prints the version, the data folders and which models.json/videos.json are used (embedded or an override file).", Arity = ArgumentArity.ZeroOrOne };
         var start = new Option<long>("--start") { Description = "First frame to read (0-based, inclusive).", DefaultValueFactory = _ => 0 };
         var end = new Option<long?>("--end") { Description = "Frame to stop at (0-based, exclusive); default: the end (100 frames for cameras and streams)." };
         var stride = new Option<int>("--stride") { Description = "Read every Nth frame.", DefaultValueFactory = _ => 1 };
-        var cmd = new Command("info", "Open a source, read it, and print frames read, size and fps.") { source, start, end, stride };
+        var cmd = new Command("info", "Open a source, read it, and print frames read, size and fps; without a source, show the version, data folders and manifests in use.") { source, start, end, stride };
         cmd.SetHandler((p, ct) =>
         {
-            string spec = p.GetRequiredValue(source);
+            if (p.GetValue(source) is not { } spec)
+            {
+                PrintEnvironment();
+                return Task.FromResult(ExitCodes.Ok);
+            }
+
             var options = new FrameSourceOptions { StartFrame = p.GetValue(start), EndFrame = p.GetValue(end), Stride = p.GetValue(stride) };
             if (options.EndFrame is null && (FrameSource.IsStreamUrl(spec) || (!File.Exists(spec) && spec.Length > 0 && spec.All(char.IsAsciiDigit))))
             {
@@ -47,5 +58,28 @@ internal static class InfoCommand
             return Task.FromResult(ExitCodes.Ok);
         });
         return cmd;
+    }
+
+    /// <summary>The version, the data root, and where each manifest and model comes from.</summary>
+    internal static void PrintEnvironment()
+    {
+        Console.WriteLine($"vtrack {Manifests.ProductVersion}");
+        Console.WriteLine($"data root: {DataPaths.DataRoot ?? $"(not set: {DataPaths.EnvironmentVariable})"}");
+        var models = ModelManifest.LoadDefault();
+        Console.WriteLine($"models manifest: {models.Origin} ({models.Models.Count} models; overrides: {string.Join(", ", Manifests.OverrideCandidates("models", ModelManifest.FileName))})");
+        var (videosJson, videosOrigin) = Manifests.Read("videos", "videos.json");
+        int clips = 0;
+        try
+        {
+            using var doc = JsonDocument.Parse(videosJson);
+            clips = doc.RootElement.TryGetProperty("videos", out var v) && v.ValueKind == JsonValueKind.Array ? v.GetArrayLength() : 0;
+        }
+        catch (JsonException ex)
+        {
+            throw new VisionTrackerException($"Video manifest {videosOrigin} is not valid JSON ({ex.Message}): fix or remove it.", ex);
+        }
+
+        Console.WriteLine($"videos manifest: {videosOrigin} ({clips} clips; overrides: {string.Join(", ", Manifests.OverrideCandidates("videos", "videos.json"))})");
+        Console.WriteLine($"model folders: {string.Join(", ", DataPaths.SearchFolders("models"))}");
     }
 }

@@ -26,7 +26,7 @@ internal static class LiveCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "Camera index, rtsp:// or http(s):// URL, or a video file (with --realtime)." };
+        var source = new Argument<string>("source") { Description = SourceHelp.Text + " With --realtime a file plays at its own frame rate, as a camera would." };
         var http = new Option<string>("--http") { Description = "Dashboard address (host:port). Anything but loopback needs --allow-remote and a token.", DefaultValueFactory = _ => "127.0.0.1:8080" };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a non-loopback --http address (requires --token or VTRACK_TOKEN)." };
         var token = new Option<string?>("--token") { Description = $"Bearer token required by every request (default: ${MonitorOptions.TokenEnvironmentVariable})." };

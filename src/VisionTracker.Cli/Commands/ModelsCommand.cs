@@ -15,7 +15,7 @@ internal static class ModelsCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("models", "List, pull and check the models in models/models.json.");
+        var cmd = new Command("models", "List, pull and check the models in the manifest (models.json: embedded in vtrack, or an override in $VISIONTRACKER_DATA/models/ or ./models/).");
         foreach (Command sub in Subcommands())
         {
             cmd.Subcommands.Add(sub);
@@ -63,6 +63,7 @@ internal static class ModelsCommand
 
             console.Write(table);
             Console.WriteLine($"searched: {string.Join(", ", store.SearchFolders)}");
+            Console.WriteLine($"manifest: {store.Manifest.Origin}");
             return ExitCodes.Ok;
         });
         return cmd;
@@ -87,7 +88,7 @@ internal static class ModelsCommand
     internal static Command CreatePull()
     {
         var name = new Argument<string>("name") { Description = "Model name from models.json (for example deimv2-femto)." };
-        var dir = new Option<string?>("--dir") { Description = "Folder to download into (default: the repository's models/)." };
+        var dir = new Option<string?>("--dir") { Description = "Folder to download into (default: the repository's models/, else ./models/ in the working directory)." };
         var cmd = new Command("pull", "Download a model from its manifest URL; it is kept only when its sha256 matches.") { name, dir };
         cmd.SetHandler(async (p, ct) =>
         {

@@ -17,7 +17,7 @@ internal static class TrackCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "Video file, camera index, rtsp/http URL or MOT sequence folder." };
+        var source = new Argument<string>("source") { Description = SourceHelp.Text };
         var det = new DetectorOptions();
         var tracker = TrackerChoice.CreateOption();
         var detections = new Option<string?>("--detections") { Description = "Track the rows of a MOTChallenge det.txt instead of running a detector." };

@@ -2,7 +2,8 @@ namespace VisionTracker.Data;
 
 /// <summary>
 /// Finds the real models, videos and datasets: <c>$VISIONTRACKER_DATA</c> first (CI sets it to <c>../shared</c>),
-/// then the repository's own <c>models/</c> and <c>videos/</c> folders, where users put or pull files.
+/// then the repository's own <c>models/</c> and <c>videos/</c> folders, where users put or pull files, then the same
+/// folders below the working directory (an installed tool has no repository).
 /// </summary>
 public static class DataPaths
 {
@@ -30,9 +31,17 @@ public static class DataPaths
             yield return Path.Combine(data, kind);
         }
 
-        if (RepoRoot is { } repo)
+        string? repoFolder = RepoRoot is { } repo ? Path.Combine(repo, kind) : null;
+        if (repoFolder is not null)
         {
-            yield return Path.Combine(repo, kind);
+            yield return repoFolder;
+        }
+
+        // An installed vtrack has no repository: ./models (where `vtrack models pull` saves) is searched too.
+        string here = Path.GetFullPath(kind);
+        if (!string.Equals(here, repoFolder, StringComparison.Ordinal) && !string.Equals(here, DataRoot is { } d ? Path.Combine(d, kind) : null, StringComparison.Ordinal))
+        {
+            yield return here;
         }
     }
 

@@ -4,7 +4,7 @@ using VisionTracker.Data;
 
 namespace VisionTracker.Detection;
 
-/// <summary>The models the project knows: <c>models/models.json</c> (name, file, URL, sha256, size, input, layout, preprocessing, license).</summary>
+/// <summary>The models the project knows: <c>models/models.json</c>, embedded in the binary (name, file, URL, sha256, size, input, layout, preprocessing, license).</summary>
 public sealed class ModelManifest
 {
     /// <summary>The manifest's file name inside <c>models/</c>.</summary>
@@ -29,25 +29,18 @@ public sealed class ModelManifest
     /// <summary>The default model's entry, or null when the manifest names none.</summary>
     public ModelEntry? Default => DefaultName is null ? null : Find(DefaultName);
 
-    /// <summary>Loads the repository's manifest: <c>&lt;repo&gt;/models/models.json</c>, else <c>$VISIONTRACKER_DATA/models/models.json</c>.</summary>
-    /// <exception cref="VisionTrackerException">No manifest is found or it does not parse.</exception>
+    /// <summary>Where the manifest came from: a file path, or <c>embedded</c> for the copy compiled into vtrack.</summary>
+    public string Origin { get; private init; } = Manifests.EmbeddedOrigin;
+
+    /// <summary>
+    /// Loads the manifest vtrack uses: <c>$VISIONTRACKER_DATA/models/models.json</c>, else <c>./models/models.json</c>,
+    /// else the copy embedded in the binary (see <see cref="Manifests"/>).
+    /// </summary>
+    /// <exception cref="VisionTrackerException">An override file does not parse.</exception>
     public static ModelManifest LoadDefault()
     {
-        var candidates = new List<string>();
-        if (DataPaths.RepoRoot is { } repo)
-        {
-            candidates.Add(Path.Combine(repo, "models", FileName));
-        }
-
-        if (DataPaths.DataRoot is { } data)
-        {
-            candidates.Add(Path.Combine(data, "models", FileName));
-        }
-
-        string? path = candidates.FirstOrDefault(File.Exists);
-        return path is not null
-            ? Load(path)
-            : throw new VisionTrackerException($"Cannot find models/{FileName}: run vtrack from the repository (or below it), or set {DataPaths.EnvironmentVariable} to a folder holding models/{FileName}.");
+        var (json, origin) = Manifests.Read("models", FileName);
+        return Parse(json, origin);
     }
 
     /// <summary>Loads a manifest file.</summary>
@@ -59,10 +52,19 @@ public sealed class ModelManifest
             throw new VisionTrackerException($"Model manifest not found: {path}. Restore models/{FileName} from the repository.");
         }
 
+        return Parse(File.ReadAllText(path), Path.GetFullPath(path));
+    }
+
+    /// <summary>Parses manifest JSON; <paramref name="origin"/> names it in error messages and in <see cref="Origin"/>.</summary>
+    /// <exception cref="VisionTrackerException">The text is not a valid manifest.</exception>
+    public static ModelManifest Parse(string json, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        string path = origin == Manifests.EmbeddedOrigin ? "(embedded models.json)" : origin;
         ManifestDto? dto;
         try
         {
-            dto = JsonSerializer.Deserialize<ManifestDto>(File.ReadAllText(path), JsonOptions);
+            dto = JsonSerializer.Deserialize<ManifestDto>(json, JsonOptions);
         }
         catch (JsonException ex)
         {
@@ -94,7 +96,7 @@ public sealed class ModelManifest
             throw new VisionTrackerException($"Model manifest {path} names default model '{d}', which has no entry: fix models/{FileName}.");
         }
 
-        return new ModelManifest(entries, dto.Default);
+        return new ModelManifest(entries, dto.Default) { Origin = origin };
     }
 
     /// <summary>The entry named <paramref name="name"/> (or whose file name is <paramref name="name"/>), or null.</summary>
