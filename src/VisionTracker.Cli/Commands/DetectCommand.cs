@@ -6,22 +6,27 @@ using VisionTracker.Video;
 
 namespace VisionTracker.Cli.Commands;
 
-/// <summary><c>vtrack detect SOURCE</c>: runs the detector alone and prints one JSON line per frame.</summary>
+/// <summary>
+/// <c>vtrack detect SOURCE</c>: runs the detector alone and prints its rows, one JSON line per frame (0-based
+/// <c>frame</c>) or MOT det.txt rows (1-based frames), every number exact (round-trip), at detect's own --conf.
+/// </summary>
 internal static class DetectCommand
 {
     public static Command Create()
     {
         var source = new Argument<string>("source") { Description = SourceHelp.Text };
         var det = new DetectorOptions();
-        var output = new Option<string?>("--out") { Description = "Write the JSON lines to this file instead of standard output." };
+        var output = new Option<string?>("--out") { Description = "Write to this file instead of standard output." };
+        var format = new Option<string>("--format") { Description = "jsonl: one JSON object per frame, \"frame\" 0-based (source frame index), boxes x1,y1,x2,y2; mot: MOT det.txt rows frame,-1,x,y,w,h,score,class,-1,-1 with 1-based frames, the layout `vtrack track --export detections` writes and --detections reads. Numbers are exact (round-trip) in both.", DefaultValueFactory = _ => "jsonl" };
+        format.AcceptOnlyFromAmong("jsonl", "mot");
         var frames = new Option<int?>("--frames") { Description = "Stop after this many frames." };
         var timings = new Option<bool>("--timings") { Description = "Print mean ms per frame for pre, infer and post to standard error at the end." };
         var warmup = new Option<int>("--warmup") { Description = "Frames excluded from --timings (ORT's first runs are slow).", DefaultValueFactory = _ => 5 };
-        var cmd = new Command("detect", "Run the detector on a source and print per-frame detections as JSON lines.")
+        var cmd = new Command("detect", "Run the detector on a source and print its detections (JSON lines or MOT det.txt), exact, at detect's --conf (0.35; track gives its tracker every box from 0.1).")
         {
-            source, output, frames, timings, warmup,
+            source, output, format, frames, timings, warmup,
         };
-        det.AddTo(cmd);
+        det.AddTo(cmd, confDescription: "Minimum detection score. detect's default 0.35 lists confident boxes; track, live and bench default to 0.1 because their tracker keeps low-score boxes to carry tracks through occlusion. Pass --conf 0.1 to see exactly what track's tracker gets.");
         cmd.SetHandler((p, ct) =>
         {
             var options = det.Build(p);
@@ -32,6 +37,7 @@ internal static class DetectCommand
             var sink = writer ?? Console.Out;
             int limit = p.GetValue(frames) ?? int.MaxValue;
             int warm = Math.Max(0, p.GetValue(warmup));
+            bool mot = p.GetValue(format) == "mot";
             var sb = new StringBuilder();
             int n = 0;
             while (n < limit && src.Read(ct) is { } frame)
@@ -45,8 +51,17 @@ internal static class DetectCommand
 
                     var dets = detector.Detect(frame.Image);
                     sb.Clear();
-                    AppendJson(sb, frame.Index, frame.TimestampSeconds, dets, detector.Info.ClassNames);
-                    sink.WriteLine(sb.ToString());
+                    if (mot)
+                    {
+                        VisionTracker.Pipeline.DetectionDump.AppendRows(sb, frame.Index, dets);
+                        sink.Write(sb.ToString());
+                    }
+                    else
+                    {
+                        AppendJson(sb, frame.Index, frame.TimestampSeconds, dets, detector.Info.ClassNames);
+                        sink.WriteLine(sb.ToString());
+                    }
+
                     n++;
                 }
             }
@@ -64,6 +79,8 @@ internal static class DetectCommand
         return cmd;
     }
 
+    private static string Exact(float v) => VisionTracker.Pipeline.DetectionDump.Exact(v);
+
     internal static void AppendJson(StringBuilder sb, long frame, double time, Detections dets, IReadOnlyList<string> classNames)
     {
         var ic = CultureInfo.InvariantCulture;
@@ -78,7 +95,7 @@ internal static class DetectCommand
                 sb.Append(',');
             }
 
-            sb.Append(ic, $"{{\"box\":[{b.X1:0.#},{b.Y1:0.#},{b.X2:0.#},{b.Y2:0.#}],\"class\":{c},\"name\":\"{name}\",\"score\":{dets.Scores[i]:0.####},\"embedding_norm\":");
+            sb.Append(ic, $"{{\"box\":[{Exact(b.X1)},{Exact(b.Y1)},{Exact(b.X2)},{Exact(b.Y2)}],\"class\":{c},\"name\":\"{name}\",\"score\":{Exact(dets.Scores[i])},\"embedding_norm\":");
             if (dets.HasEmbeddings)
             {
                 var e = dets.Embedding(i);

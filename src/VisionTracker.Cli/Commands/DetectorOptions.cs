@@ -30,13 +30,15 @@ internal sealed class DetectorOptions
 
     public Option<bool> NoEmbeddings { get; } = new("--no-embeddings") { Description = "Do not tap the decoder embeddings (the tracker then uses geometry, or --reid)." };
 
-    /// <summary>Adds every option to <paramref name="command"/>; <paramref name="defaultConf"/> overrides the score default.</summary>
-    public DetectorOptions AddTo(Command command, float? defaultConf = null)
+    /// <summary>Adds every option to <paramref name="command"/>; <paramref name="defaultConf"/> overrides the score default and <paramref name="confDescription"/> its help line.</summary>
+    public DetectorOptions AddTo(Command command, float? defaultConf = null, string? confDescription = null)
     {
         if (defaultConf is { } c)
         {
             Conf.DefaultValueFactory = _ => c;
         }
+
+        Conf.Description = confDescription ?? "Minimum detection score of the boxes handed to the tracker (0.1: the tracker keeps low-score boxes to carry tracks through occlusion; its own thresholds decide which boxes start tracks). `vtrack detect` defaults to 0.35 for a list of confident boxes; `vtrack detect --conf 0.1 --format mot` prints what this command's tracker gets.";
 
         command.Options.Add(Model);
         command.Options.Add(Device);

@@ -4,11 +4,11 @@ using VisionTracker.Video;
 
 namespace VisionTracker.Cli.Commands;
 
-/// <summary>Builds the sinks for <c>--export mot,cvat,coco,events,video</c> (shared by track and bench).</summary>
+/// <summary>Builds the sinks for <c>--export mot,cvat,coco,events,video,detections</c> (shared by track and bench).</summary>
 internal static class ExportSinks
 {
     /// <summary>Export names accepted by <c>--export</c>.</summary>
-    public static readonly string[] Names = ["mot", "cvat", "coco", "events", "video"];
+    public static readonly string[] Names = ["mot", "cvat", "coco", "events", "video", "detections"];
 
     /// <summary>Parses <c>--export</c>; an unknown name is a user error listing the valid ones.</summary>
     public static HashSet<string> Parse(string value)
@@ -48,6 +48,15 @@ internal static class ExportSinks
             var ev = new EventsJsonlSink(Path.Combine(dir, stem + ".events.jsonl"));
             sinks.Add(ev);
             files.Add(ev.FilePath);
+        }
+
+        if (exports.Contains("detections"))
+        {
+            // The rows the tracker received, exact (MOT det.txt + .emb sidecar); `--detections` replays them.
+            var d = new DetectionDumpSink(Path.Combine(dir, stem + ".det.txt"));
+            sinks.Add(d);
+            files.Add(d.FilePath);
+            files.Add(VisionTracker.Pipeline.DetectionDump.SidecarPath(d.FilePath));
         }
 
         if (exports.Contains("video"))

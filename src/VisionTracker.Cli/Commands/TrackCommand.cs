@@ -20,12 +20,12 @@ internal static class TrackCommand
         var source = new Argument<string>("source") { Description = SourceHelp.Text };
         var det = new DetectorOptions();
         var tracker = TrackerChoice.CreateOption();
-        var detections = new Option<string?>("--detections") { Description = "Track the rows of a MOTChallenge det.txt instead of running a detector." };
+        var detections = new Option<string?>("--detections") { Description = "Track the rows of a MOTChallenge det.txt instead of running a detector (frames 1-based; scores outside [0, 1] become quantiles). A file from --export detections replays exactly: its class column and, for the attention tracker, the embeddings in the FILE.emb sidecar beside it are read too; without the sidecar the attention tracker matches on geometry only." };
         var reid = new Option<bool>("--reid") { Description = "Use OSNet re-ID embeddings of person crops (osnet-x0.25) instead of the detector's decoder embeddings." };
         var zones = new Option<string?>("--zones") { Description = "Zones file (JSON) for shelf counts and taken/returned/empty/restocked/dwell events." };
         var output = new Option<string?>("--out") { Description = "Output folder (default: runs/SOURCE-TIME)." };
         var force = new Option<bool>("--force") { Description = "Write into --out even if it already holds a run." };
-        var export = new Option<string>("--export") { Description = "Comma-separated outputs: mot, cvat, coco, events, video.", DefaultValueFactory = _ => "mot,cvat,coco,events,video" };
+        var export = new Option<string>("--export") { Description = "Comma-separated outputs: mot, cvat, coco, events, video, detections (NAME.det.txt: exactly the rows the tracker received, MOT det layout frame,-1,x,y,w,h,score,class,-1,-1 with round-trip numbers, plus NAME.det.txt.emb with their embeddings; replay with --detections).", DefaultValueFactory = _ => "mot,cvat,coco,events,video" };
         var interpolate = new Option<int>("--interpolate") { Description = "Fill track gaps up to N frames in the annotation exports (0: off).", DefaultValueFactory = _ => 0 };
         var frames = new Option<long?>("--frames") { Description = "Stop after this many frames." };
         var memoryLog = new Option<string?>("--memory-log") { Description = "Write resident memory every 50 frames to this CSV (frames,bytes) at the end of the run." };
@@ -83,7 +83,7 @@ internal static class TrackCommand
     private static void PrintSummary(FrameSourceInfo info, TrackRun run, PipelineStats stats, MemorySampler memory, List<string> files, string outDir, bool finished)
     {
         var ic = CultureInfo.InvariantCulture;
-        var table = new Table().Title(finished ? "run summary" : "run summary (cancelled: outputs flushed)").AddColumns("", "");
+        var table = new Table().Title(finished ? "run summary" : "run summary (cancelled: outputs flushed)").AddColumns("", "").HideHeaders();
         table.AddRow("source", Markup.Escape($"{info.Name} ({info.Width}x{info.Height}, {info.Fps.ToString("0.##", ic)} fps)"));
         table.AddRow("detector", Markup.Escape(run.DetectorDescription));
         table.AddRow("tracker", Markup.Escape(run.TrackerName));
@@ -106,9 +106,11 @@ internal static class TrackCommand
         table.AddRow("tracks", Markup.Escape(tracks.Length == 0 ? "none" : tracks));
         string events = string.Join(", ", run.Summary.EventsPerKind.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"));
         table.AddRow("events", Markup.Escape(events.Length == 0 ? (run.Zones is null ? "none (no --zones)" : "none") : events));
+        string fileLabel = "files";
         foreach (string f in files.Where(File.Exists))
         {
-            table.AddRow(files.IndexOf(f) == 0 ? "files" : string.Empty, Markup.Escape($"{f}  {new FileInfo(f).Length.ToString("N0", ic)} bytes"));
+            table.AddRow(fileLabel, Markup.Escape($"{f}  {new FileInfo(f).Length.ToString("N0", ic)} bytes"));
+            fileLabel = string.Empty;
         }
 
         if (run.Zones is { } z)
