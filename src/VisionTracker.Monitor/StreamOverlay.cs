@@ -45,8 +45,13 @@ internal sealed class StreamOverlay : IDisposable
             }
 
             Cv2.Polylines(_canvas, [pts], isClosed: true, ZoneColor, thick, LineTypes.AntiAlias);
-            string label = counts.TryGetValue(z.Name, out int n) ? $"{z.Name}: {n.ToString(CultureInfo.InvariantCulture)}" : z.Name;
-            Label(label, pts[0], ZoneColor, scale);
+        }
+
+        // Zone labels are laid out together so that overlapping zones never print on top of each other.
+        var (labels, rects) = ZoneLabels(zones, counts, _canvas.Width, _canvas.Height, scale);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            LabelIn(labels[i], rects[i], ZoneColor, scale);
         }
 
         ReadOnlySpan<BoxF> boxes = tracks.Boxes;
@@ -70,6 +75,40 @@ internal sealed class StreamOverlay : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _canvas.Dispose();
+
+    /// <summary>Each zone's label ("name: count") and its filled rectangle on a <paramref name="width"/> x <paramref name="height"/> canvas (<see cref="LabelLayout"/>).</summary>
+    internal static (string[] Labels, BoxF[] Rects) ZoneLabels(IReadOnlyList<MonitorZone> zones, IReadOnlyDictionary<string, int> counts, int width, int height, double scale)
+    {
+        var drawn = zones.Where(z => z.Points.Count >= 2).ToList();
+        var labels = new string[drawn.Count];
+        var regions = new BoxF[drawn.Count];
+        var sizes = new (float, float)[drawn.Count];
+        for (int i = 0; i < drawn.Count; i++)
+        {
+            MonitorZone z = drawn[i];
+            labels[i] = counts.TryGetValue(z.Name, out int n) ? $"{z.Name}: {n.ToString(CultureInfo.InvariantCulture)}" : z.Name;
+            Size size = Cv2.GetTextSize(labels[i], HersheyFonts.HersheySimplex, 0.5 * scale, 1, out int baseline);
+            sizes[i] = (size.Width + 4, size.Height + baseline + 4);
+            regions[i] = new BoxF(
+                (float)Math.Round(z.Points.Min(p => p.X)),
+                (float)Math.Round(z.Points.Min(p => p.Y)),
+                (float)Math.Round(z.Points.Max(p => p.X)),
+                (float)Math.Round(z.Points.Max(p => p.Y)));
+        }
+
+        return (labels, LabelLayout.Place(regions, sizes, width, height));
+    }
+
+    /// <summary>Text on the filled rectangle <paramref name="rect"/> (from <see cref="ZoneLabels"/>).</summary>
+    private void LabelIn(string text, BoxF rect, Scalar background, double scale)
+    {
+        const HersheyFonts font = HersheyFonts.HersheySimplex;
+        Size size = Cv2.GetTextSize(text, font, 0.5 * scale, 1, out _);
+        var r = new Rect((int)rect.X1, (int)rect.Y1, (int)(rect.X2 - rect.X1), (int)(rect.Y2 - rect.Y1));
+        Cv2.Rectangle(_canvas, r, background, -1);
+        Scalar fg = background.Val0 + background.Val1 + background.Val2 > 450 ? Black : White;
+        Cv2.PutText(_canvas, text, new Point(r.X + 2, r.Y + size.Height + 2), font, 0.5 * scale, fg, 1, LineTypes.AntiAlias);
+    }
 
     /// <summary>Text on a filled box whose bottom-left corner is at <paramref name="at"/> (moved inside the frame).</summary>
     private void Label(string text, Point at, Scalar background, double scale)

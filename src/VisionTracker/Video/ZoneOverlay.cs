@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using VisionTracker.Geometry;
 using VisionTracker.Shelf;
 
 namespace VisionTracker.Video;
@@ -9,21 +10,50 @@ public static class ZoneOverlay
     private static readonly Scalar ShelfColor = new(0, 215, 255);
     private static readonly Scalar AreaColor = new(255, 160, 0);
 
-    /// <summary>Draws every zone's outline and a "name: count" label at its first vertex.</summary>
+    private const HersheyFonts Font = HersheyFonts.HersheySimplex;
+    private const double FontScale = 0.5;
+
+    /// <summary>Draws every zone's outline and a "name: count" label beside it; labels never cover each other (<see cref="LabelLayout"/>).</summary>
     public static void Draw(Mat canvas, IReadOnlyList<ZoneSnapshot> zones)
     {
         ArgumentNullException.ThrowIfNull(canvas);
         ArgumentNullException.ThrowIfNull(zones);
-        foreach (ZoneSnapshot z in zones)
+        BoxF[] rects = LabelRects(zones, canvas.Width, canvas.Height);
+        for (int i = 0; i < zones.Count; i++)
         {
+            ZoneSnapshot z = zones[i];
             var pts = z.Zone.Polygon.Vertices.Select(v => new Point((int)MathF.Round(v.X), (int)MathF.Round(v.Y))).ToArray();
             Scalar color = z.Zone.Kind == ZoneKind.Shelf ? ShelfColor : AreaColor;
             Cv2.Polylines(canvas, [pts], isClosed: true, color, 2, LineTypes.AntiAlias);
-            string label = z.Label;
-            var size = Cv2.GetTextSize(label, HersheyFonts.HersheySimplex, 0.5, 1, out int baseline);
-            var at = new Point(Math.Clamp(pts[0].X, 0, Math.Max(0, canvas.Width - size.Width - 4)), Math.Clamp(pts[0].Y - 4, size.Height + 2, canvas.Height - baseline));
-            Cv2.Rectangle(canvas, new Rect(at.X, at.Y - size.Height - 2, size.Width + 4, size.Height + baseline + 2), color, -1);
-            Cv2.PutText(canvas, label, new Point(at.X + 2, at.Y), HersheyFonts.HersheySimplex, 0.5, Scalar.Black, 1, LineTypes.AntiAlias);
+        }
+
+        for (int i = 0; i < zones.Count; i++)
+        {
+            ZoneSnapshot z = zones[i];
+            Scalar color = z.Zone.Kind == ZoneKind.Shelf ? ShelfColor : AreaColor;
+            var size = Cv2.GetTextSize(z.Label, Font, FontScale, 1, out _);
+            var r = ToRect(rects[i]);
+            Cv2.Rectangle(canvas, r, color, -1);
+            Cv2.PutText(canvas, z.Label, new Point(r.X + 2, r.Y + size.Height + 2), Font, FontScale, Scalar.Black, 1, LineTypes.AntiAlias);
         }
     }
+
+    /// <summary>The filled label rectangles <see cref="Draw"/> paints on a <paramref name="width"/> x <paramref name="height"/> frame, in zone order, in whole pixels.</summary>
+    public static BoxF[] LabelRects(IReadOnlyList<ZoneSnapshot> zones, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(zones);
+        var sizes = new (float, float)[zones.Count];
+        var regions = new BoxF[zones.Count];
+        for (int i = 0; i < zones.Count; i++)
+        {
+            var size = Cv2.GetTextSize(zones[i].Label, Font, FontScale, 1, out int baseline);
+            sizes[i] = (size.Width + 4, size.Height + baseline + 2);
+            BoxF b = zones[i].Zone.Polygon.Bounds;
+            regions[i] = new BoxF(MathF.Round(b.X1), MathF.Round(b.Y1), MathF.Round(b.X2), MathF.Round(b.Y2));
+        }
+
+        return LabelLayout.Place(regions, sizes, width, height);
+    }
+
+    private static Rect ToRect(BoxF b) => new((int)b.X1, (int)b.Y1, (int)(b.X2 - b.X1), (int)(b.Y2 - b.Y1));
 }
