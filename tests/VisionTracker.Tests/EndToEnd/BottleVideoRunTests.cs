@@ -47,6 +47,19 @@ public class BottleVideoRunTests(BottleVideoRunFixture run, ITestOutputHelper ou
     private string File_(string ext) => Path.Combine(run.Out, "bottle-detection" + ext);
 
     [Fact]
+    public void Summary_HasNoEmptyRows()
+    {
+        // Issue 16: the table opened with an empty header row. Every rendered row must hold text, the first being "source".
+        string[] lines = run.Stdout.Split('\n');
+        int title = Array.FindIndex(lines, l => l.Contains("run summary", StringComparison.Ordinal));
+        Assert.True(title >= 0, run.Stdout);
+        var rows = lines.Skip(title + 1).Select(l => l.Trim()).TakeWhile(l => l.Length > 0 && !l.StartsWith("outputs in", StringComparison.Ordinal)).Where(l => l.StartsWith('│') || l.StartsWith('|')).ToList();
+        Assert.True(rows.Count >= 8, run.Stdout);
+        Assert.All(rows, r => Assert.True(r.Any(char.IsLetterOrDigit), $"empty row in the summary:\n{run.Stdout}"));
+        Assert.StartsWith("source", rows[0].TrimStart('│', '|', ' '), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Track_WritesEveryExport_AndTheyAgree()
     {
         Assert.True(run.ExitCode == 0, run.Stderr);
