@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using VisionTracker.Data;
 using VisionTracker.Detection;
@@ -60,10 +61,21 @@ internal static class InfoCommand
         return cmd;
     }
 
+    /// <summary>The tool's version (the package version, without the source revision).</summary>
+    internal static string ProductVersion
+    {
+        get
+        {
+            string v = typeof(InfoCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+            int plus = v.IndexOf('+', StringComparison.Ordinal);
+            return plus < 0 ? v : v[..plus];
+        }
+    }
+
     /// <summary>The version, the data root, and where each manifest and model comes from.</summary>
     internal static void PrintEnvironment()
     {
-        Console.WriteLine($"vtrack {Manifests.ProductVersion}");
+        Console.WriteLine($"vtrack {ProductVersion}");
         Console.WriteLine($"data root: {DataPaths.DataRoot ?? $"(not set: {DataPaths.EnvironmentVariable})"}");
         var models = ModelManifest.LoadDefault();
         Console.WriteLine($"models manifest: {models.Origin} ({models.Models.Count} models; overrides: {string.Join(", ", Manifests.OverrideCandidates("models", ModelManifest.FileName))})");

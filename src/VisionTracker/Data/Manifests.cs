@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace VisionTracker.Data;
 
 /// <summary>
@@ -43,17 +41,6 @@ public static class Manifests
         }
 
         yield return Path.GetFullPath(Path.Combine(kind, fileName));
-    }
-
-    /// <summary>The product version (informational, without the source revision).</summary>
-    public static string ProductVersion
-    {
-        get
-        {
-            string v = typeof(Manifests).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-            int plus = v.IndexOf('+', StringComparison.Ordinal);
-            return plus < 0 ? v : v[..plus];
-        }
     }
 
     private static string? OverridePath(string kind, string fileName) => OverrideCandidates(kind, fileName).FirstOrDefault(File.Exists);

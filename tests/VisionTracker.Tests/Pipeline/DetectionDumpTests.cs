@@ -126,4 +126,19 @@ public sealed class DetectionReplayTests
         Assert.Equal(File.ReadAllBytes(det), File.ReadAllBytes(Path.Combine(replay, "store-aisle.det.txt")));
         Assert.Equal(File.ReadAllBytes(DetectionDump.SidecarPath(det)), File.ReadAllBytes(DetectionDump.SidecarPath(Path.Combine(replay, "store-aisle.det.txt"))));
     }
+
+    [Fact]
+    public async Task DetectAtTrackConf_PrintsExactlyWhatTrackTheTrackerGets()
+    {
+        using var dir = TestData.TempDir();
+        string video = TestData.Video("store-aisle.mp4");
+        string detected = dir.File("detect.det.txt");
+        var (c1, _, e1) = await CliRunner.RunAsync("detect", video, "--conf", "0.1", "--format", "mot", "--frames", "5", "--out", detected);
+        Assert.True(c1 == 0, e1);
+        var (c2, _, e2) = await CliRunner.RunAsync("track", video, "--frames", "5", "--export", "detections", "--out", dir.File("run"));
+        Assert.True(c2 == 0, e2);
+        byte[] tracked = File.ReadAllBytes(Path.Combine(dir.Path, "run", "store-aisle.det.txt"));
+        Assert.True(tracked.Length > 0);
+        Assert.Equal(tracked, File.ReadAllBytes(detected));
+    }
 }
