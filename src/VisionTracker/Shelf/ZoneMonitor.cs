@@ -535,7 +535,7 @@ public sealed class ZoneMonitor
 
     /// <summary>When a track's change started (its departure or arrival), or the stable raw count's first frame when not known.</summary>
     private static Mark StartOf(ClassState cs, Dictionary<int, Mark> marks, int id) =>
-        marks.TryGetValue(id, out var m) && m.Seconds <= cs.CandidateSince.Seconds ? m : cs.CandidateSince;
+        marks.TryGetValue(id, out var m) ? m : cs.CandidateSince;
 
     /// <summary>Keeps a back-dated time between the zone-class's previous event and the confirming frame, and records it as the latest.</summary>
     private static Mark Clamp(ClassState cs, Mark at, Mark confirmed)
