@@ -148,6 +148,21 @@ public class ZoneMonitorTests
     }
 
     [Fact]
+    public void TakenAndArrivalInOneDebounce_NamesAndDatesTheItemThatLeftFirst()
+    {
+        // Bottle 2 is lifted; 0.2 s later bottle 1 is lifted as bottle 4 is put down, so the count stays 2. One taken,
+        // naming bottle 2 at its lift (not bottle 1, whose departure came after the count had already changed).
+        var s = NewScene(minStable: 0.5).Run(2.0, ThreeBottles);
+        long first = s.Frame;
+        s.Run(0.2, Standing(1, 100), Lifted(2, 300), Standing(3, 500));
+        s.Run(2.0, Lifted(1, 100), Lifted(2, 300), Standing(3, 500), Standing(4, 400));
+        var e = Assert.Single(s.Events);
+        Assert.Equal(ShelfEventKind.Taken, e.Kind);
+        Assert.Equal(2, e.TrackId);
+        Assert.Equal(first, e.FrameIndex);
+    }
+
+    [Fact]
     public void BackDating_NeverGoesBeforeThePreviousEventOfTheZoneAndClass()
     {
         // Bottle 2 vanishes (held for 1 s), then bottle 1 is lifted 0.3 s later. Bottle 1's taken is confirmed first;
