@@ -37,8 +37,11 @@ try
         using (frame)
         {
             (lastFrame, lastTime) = (frame.Index, frame.TimestampSeconds);
-            Detections tracks = tracker.Update(detector.Detect(frame.Image), frame.TimestampSeconds);
-            foreach (ShelfEvent e in monitor.Update(tracks, frame.Index, frame.TimestampSeconds))
+            Detections detections = detector.Detect(frame.Image);
+            Detections tracks = tracker.Update(detections, frame.TimestampSeconds);
+
+            // The detections let the monitor date a returned item from when it came to rest, before its track started.
+            foreach (ShelfEvent e in monitor.Update(tracks, detections, frame.Index, frame.TimestampSeconds))
             {
                 Print(e);
             }
@@ -60,4 +63,4 @@ catch (VisionTrackerException ex)
 }
 
 static void Print(ShelfEvent e) =>
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{e.TimestampSeconds,7:0.00} s  {e.KindName,-9} {e.Zone,-12} {e.ClassName} #{e.TrackId?.ToString(CultureInfo.InvariantCulture) ?? "-"}  count {e.CountAfter}{(e.DurationSeconds is { } d ? $"  stayed {d:0.0} s" : string.Empty)}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{e.TimestampSeconds,7:0.00} s  {e.KindName,-9} {e.Zone,-12} {e.ClassName} #{e.TrackId?.ToString(CultureInfo.InvariantCulture) ?? "-"}  count {e.CountAfter}{(e.DurationSeconds is { } d ? $"  stayed {d:0.0} s" : string.Empty)}{(e.ConfirmedAfterSeconds > 0 ? $"  (confirmed {e.ConfirmedAfterSeconds:0.00} s later)" : string.Empty)}"));

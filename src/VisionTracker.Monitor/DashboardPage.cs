@@ -116,6 +116,10 @@ internal static class DashboardPage
     li.dataset.id = String(e.id);
     const t = document.createElement("span"); t.className = "t";
     t.textContent = "#" + e.id + " frame " + e.frameIndex + " " + e.type + " ";
+    const d = e.data || {};
+    if (typeof d.confirmedAfterSeconds === "number" && d.confirmedAfterSeconds > 0) {
+      t.textContent += "(happened at " + d.timestampSeconds.toFixed(2) + " s, frame " + d.frameIndex + ", confirmed " + d.confirmedAfterSeconds.toFixed(2) + " s later) ";
+    }
     li.append(t, document.createTextNode(JSON.stringify(e.data)));
     list.prepend(li);
     while (list.children.length > 100) list.lastElementChild.remove();

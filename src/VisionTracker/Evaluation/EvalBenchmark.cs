@@ -3,7 +3,7 @@ namespace VisionTracker.Evaluation;
 /// <summary>How ground truth is preprocessed before scoring.</summary>
 public enum EvalBenchmark
 {
-    /// <summary>Pick per sequence: MOT15 for 7-column gt or a path naming MOT15, else MOT17.</summary>
+    /// <summary>Pick per sequence: MOT15 for 7- or 10-column gt (frame, id, box, conf[, world x, y, z]) or a path naming MOT15, else MOT17 (9-column gt with consider, class, visibility).</summary>
     Auto,
 
     /// <summary>MOT15: no preprocessing; only gt rows with consider flag 0 are dropped.</summary>

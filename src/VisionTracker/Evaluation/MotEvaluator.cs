@@ -40,7 +40,7 @@ internal static class MotEvaluator
             string? pred = FindPrediction(predDir, s.Name) ?? throw new VisionTrackerException($"{predDir}: no tracker file for sequence {s.Name}; expected {s.Name}.txt, data/{s.Name}.txt or {s.Name}.mot.txt (vtrack track --export mot).");
             var gt = MotChallengeFormat.Read(s.GtFile);
             var tr = MotChallengeFormat.Read(pred);
-            var bench = options.Benchmark == EvalBenchmark.Auto ? Detect(s, gt) : options.Benchmark;
+            var bench = options.Benchmark == EvalBenchmark.Auto ? DetectBenchmark(s, gt) : options.Benchmark;
             pairs.Add((s.Name, gt, tr, NumTimesteps(s, gt, tr), bench));
         }
 
@@ -161,9 +161,12 @@ internal static class MotEvaluator
         return null;
     }
 
-    private static EvalBenchmark Detect(GtSequence s, TrackSequence gt)
+    /// <summary>What <see cref="EvalBenchmark.Auto"/> picks for a sequence: MOT15 for 7- or 10-column gt or a path naming MOT15, else MOT17.</summary>
+    internal static EvalBenchmark DetectBenchmark(GtSequence s, TrackSequence gt)
     {
-        if (gt.SourceColumns == 7 || s.Folder.Contains("MOT15", StringComparison.OrdinalIgnoreCase))
+        // 7 columns (frame,id,box,conf) and 10 columns (…, world x, y, z) are the MOT15 layouts TrackEval reads; MOT17
+        // and MOT20 ground truth has 9 (…, consider, class, visibility), so column 8 is a class only there.
+        if (gt.SourceColumns is 7 or 10 || s.Folder.Contains("MOT15", StringComparison.OrdinalIgnoreCase))
         {
             return EvalBenchmark.Mot15;
         }

@@ -214,7 +214,7 @@ public sealed class TrackingPipeline
                 IReadOnlyList<object> events = [];
                 foreach (IFrameObserver o in _observers)
                 {
-                    var raised = o.Observe(tracks, frame.Index, frame.TimestampSeconds);
+                    var raised = o.Observe(dets, tracks, frame.Index, frame.TimestampSeconds);
                     if (raised.Count > 0)
                     {
                         events = events.Count == 0 ? raised : [.. events, .. raised];

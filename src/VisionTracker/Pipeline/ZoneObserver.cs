@@ -22,9 +22,14 @@ public sealed class ZoneObserver : IFrameObserver
     public IReadOnlyList<ZoneSnapshot> Snapshot => _snapshot;
 
     /// <inheritdoc/>
-    public IReadOnlyList<object> Observe(Detections tracks, long frameIndex, double timestampSeconds)
+    public IReadOnlyList<object> Observe(Detections tracks, long frameIndex, double timestampSeconds) =>
+        Observe(null, tracks, frameIndex, timestampSeconds);
+
+    /// <inheritdoc/>
+    /// <remarks>The detections let the monitor date returned items before their track started (see <see cref="ZoneMonitor"/>).</remarks>
+    public IReadOnlyList<object> Observe(Detections? detections, Detections tracks, long frameIndex, double timestampSeconds)
     {
-        var events = Monitor.Update(tracks, frameIndex, timestampSeconds);
+        var events = Monitor.Update(tracks, detections, frameIndex, timestampSeconds);
         _snapshot = Monitor.Snapshot();
         return events.Count == 0 ? [] : [.. events];
     }

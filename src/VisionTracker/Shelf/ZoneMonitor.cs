@@ -21,6 +21,23 @@ namespace VisionTracker.Shelf;
 /// events. The first <see cref="Zone.MinStableSeconds"/> of the stream set the starting counts without events.
 /// </para>
 /// <para>
+/// <b>Back-dating.</b> A confirmed change is reported at the time it started, not when the debounce ended: each
+/// <see cref="ShelfEventKind.Taken"/> at the first frame its track was no longer seen in the zone (lifted out, or gone
+/// from view and then not back within the hold), each <see cref="ShelfEventKind.Returned"/> at the first frame its track
+/// was seen in the zone (since it last left it), and without track ids at the first frame of the stable new raw count.
+/// A tracker starts a track only after confident detections, which a hand still on the item can delay by a second; so
+/// when the frame's detections are given (<see cref="Update(Detections, Detections?, long, double)"/>), a returned
+/// item's arrival is traced back through the detections no track explained: frame by frame, while a same-class box
+/// stands where the track first stood (IoU at least 0.5 with its first box, anchor in the zone and within 3% of the box
+/// height of the track's first anchor), for at most <see cref="ArrivalLookBackSeconds"/>. Tracing never creates, drops or
+/// reorders events; it only dates returns.
+/// <see cref="ShelfEventKind.Empty"/> takes the time of the last taken, <see cref="ShelfEventKind.Restocked"/> that of the
+/// first returned. The event carries the frame and time it was confirmed at (<see cref="ShelfEvent.ConfirmedFrameIndex"/>,
+/// <see cref="ShelfEvent.ConfirmedAfterSeconds"/>). An event is never dated before the previous event of its zone and
+/// class, so one zone's events, in the order they are returned, have non-decreasing timestamps and counts that
+/// replay the zone's count.
+/// </para>
+/// <para>
 /// <b>Events.</b> A drop of k gives k <see cref="ShelfEventKind.Taken"/> events (each naming a track that left or
 /// vanished, when known), then <see cref="ShelfEventKind.Empty"/> when the count reached 0. A rise of k gives k
 /// <see cref="ShelfEventKind.Returned"/> events, then <see cref="ShelfEventKind.Restocked"/> when it left 0. Count
@@ -34,22 +51,45 @@ public sealed class ZoneMonitor
     /// <summary>Default <see cref="SupersedeIoU"/>.</summary>
     public const float DefaultSupersedeIoU = 0.3f;
 
+    /// <summary>Default <see cref="ArrivalLookBackSeconds"/>.</summary>
+    public const double DefaultArrivalLookBackSeconds = 2.0;
+
+    /// <summary>Least IoU of an untracked detection with a returned track's first box for tracing its arrival back.</summary>
+    private const float TraceIoU = 0.5f;
+
+    /// <summary>
+    /// How far (as a share of the box height) an untracked detection's anchor may lie from a returned track's first
+    /// anchor and still be the item standing there: 3%, 6 px for a 200 px bottle. A bottle being set down moves its base
+    /// 2-5 px per frame at 30 fps, so this stops the trace within a frame or two of it touching the shelf.
+    /// </summary>
+    private const float StandingTolerance = 0.03f;
+
     private readonly ZoneState[] _zones;
     private readonly Dictionary<int, TrackMemo> _tracks = [];
     private readonly List<int> _scratchIds = [];
     private readonly List<TrackMemo> _present = [];
     private readonly double _maxHold;
+    private readonly double _retainSeconds;
+    private readonly HashSet<int> _shelfClasses = [];
+    private readonly List<DetectionFrame> _history = [];
+    private readonly Stack<DetectionFrame> _spareFrames = new();
 
     /// <summary>Creates a monitor over <paramref name="zones"/>.</summary>
     /// <param name="zones">Zones with unique names (as <see cref="ZoneFile.Load(string, int, int)"/> returns them).</param>
     /// <param name="supersedeIoU">A held (missing) track is dropped when a present track of its class overlaps its last box by at least this IoU.</param>
-    /// <exception cref="ArgumentException">Duplicate zone names, or <paramref name="supersedeIoU"/> outside (0, 1].</exception>
-    public ZoneMonitor(IReadOnlyList<Zone> zones, float supersedeIoU = DefaultSupersedeIoU)
+    /// <param name="arrivalLookBackSeconds">How far before its track a returned item's arrival may be traced back through untracked detections (0: not at all).</param>
+    /// <exception cref="ArgumentException">Duplicate zone names, <paramref name="supersedeIoU"/> outside (0, 1], or a negative or non-finite look-back.</exception>
+    public ZoneMonitor(IReadOnlyList<Zone> zones, float supersedeIoU = DefaultSupersedeIoU, double arrivalLookBackSeconds = DefaultArrivalLookBackSeconds)
     {
         ArgumentNullException.ThrowIfNull(zones);
         if (!(supersedeIoU > 0f && supersedeIoU <= 1f))
         {
             throw new ArgumentException($"supersedeIoU must be in (0, 1]; got {supersedeIoU}.", nameof(supersedeIoU));
+        }
+
+        if (!(arrivalLookBackSeconds >= 0 && double.IsFinite(arrivalLookBackSeconds)))
+        {
+            throw new ArgumentException($"arrivalLookBackSeconds must be finite and at least 0; got {arrivalLookBackSeconds}.", nameof(arrivalLookBackSeconds));
         }
 
         var dup = zones.GroupBy(z => z.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
@@ -62,7 +102,19 @@ public sealed class ZoneMonitor
         _zones = Zones.Select(z => new ZoneState(z)).ToArray();
         _maxHold = Zones.Count == 0 ? 0 : Zones.Max(z => z.HoldSeconds);
         SupersedeIoU = supersedeIoU;
+        ArrivalLookBackSeconds = arrivalLookBackSeconds;
+        foreach (var z in Zones.Where(z => z.Kind == ZoneKind.Shelf))
+        {
+            _shelfClasses.UnionWith(z.ClassIds);
+        }
+
+        // A return is confirmed at most minStable after its track arrived (later only if the count wavered); keep
+        // detections for that plus the look-back, with a margin.
+        _retainSeconds = Zones.Count == 0 ? 0 : arrivalLookBackSeconds + Zones.Max(z => z.MinStableSeconds + z.HoldSeconds) + 1.0;
     }
+
+    /// <summary>How far before its track a returned item's arrival may be traced back through untracked detections.</summary>
+    public double ArrivalLookBackSeconds { get; }
 
     /// <summary>The zones, in the order given.</summary>
     public IReadOnlyList<Zone> Zones { get; }
@@ -77,7 +129,20 @@ public sealed class ZoneMonitor
     /// <param name="frameIndex">0-based frame index.</param>
     /// <param name="timestampSeconds">Stream time of the frame in seconds (non-decreasing).</param>
     /// <exception cref="ArgumentException">The timestamp is not finite.</exception>
-    public IReadOnlyList<ShelfEvent> Update(Detections tracks, long frameIndex, double timestampSeconds)
+    public IReadOnlyList<ShelfEvent> Update(Detections tracks, long frameIndex, double timestampSeconds) =>
+        Update(tracks, null, frameIndex, timestampSeconds);
+
+    /// <summary>
+    /// Consumes one frame's tracks and the detections they came from, and returns the events it confirmed (often none).
+    /// The detections only date returned items more precisely (see the remarks); counts and events come from the tracks.
+    /// Call once per frame, in order.
+    /// </summary>
+    /// <param name="tracks">This frame's tracked detections (with <see cref="Detections.TrackIds"/> when available).</param>
+    /// <param name="detections">This frame's detections before tracking (any score the tracker saw), or null.</param>
+    /// <param name="frameIndex">0-based frame index.</param>
+    /// <param name="timestampSeconds">Stream time of the frame in seconds (non-decreasing).</param>
+    /// <exception cref="ArgumentException">The timestamp is not finite.</exception>
+    public IReadOnlyList<ShelfEvent> Update(Detections tracks, Detections? detections, long frameIndex, double timestampSeconds)
     {
         ArgumentNullException.ThrowIfNull(tracks);
         if (!double.IsFinite(timestampSeconds))
@@ -90,6 +155,7 @@ public sealed class ZoneMonitor
 
         ObserveTracks(tracks, t);
         ForgetStaleTracks(t);
+        RememberUntrackedDetections(tracks, detections, new Mark(frameIndex, t));
 
         for (int z = 0; z < _zones.Length; z++)
         {
@@ -97,6 +163,7 @@ public sealed class ZoneMonitor
             zs.CountRaw(z, tracks, _tracks.Values, t);
             foreach (var cs in zs.Classes)
             {
+                cs.MarkArrivalsAndDepartures(new Mark(frameIndex, t), _tracks);
                 Debounce(zs, cs, frameIndex, t, ref events);
             }
 
@@ -159,6 +226,12 @@ public sealed class ZoneMonitor
     public void Reset()
     {
         _tracks.Clear();
+        foreach (var f in _history)
+        {
+            _spareFrames.Push(f);
+        }
+
+        _history.Clear();
         foreach (var zs in _zones)
         {
             zs.Reset();
@@ -203,6 +276,102 @@ public sealed class ZoneMonitor
         }
     }
 
+    /// <summary>Keeps this frame's detections of shelf-counted classes that no track of their class overlaps, for tracing arrivals back.</summary>
+    private void RememberUntrackedDetections(Detections tracks, Detections? detections, Mark now)
+    {
+        int drop = 0;
+        while (drop < _history.Count && now.Seconds - _history[drop].At.Seconds > _retainSeconds)
+        {
+            _spareFrames.Push(_history[drop]);
+            drop++;
+        }
+
+        _history.RemoveRange(0, drop);
+        if (detections is null || ArrivalLookBackSeconds <= 0 || _shelfClasses.Count == 0)
+        {
+            return;
+        }
+
+        var frame = _spareFrames.Count > 0 ? _spareFrames.Pop() : new DetectionFrame();
+        frame.At = now;
+        frame.Boxes.Clear();
+        var boxes = detections.Boxes;
+        var classes = detections.ClassIds;
+        for (int i = 0; i < detections.Count; i++)
+        {
+            if (_shelfClasses.Contains(classes[i]) && !OverlapsTrack(tracks, classes[i], boxes[i]))
+            {
+                frame.Boxes.Add((classes[i], boxes[i]));
+            }
+        }
+
+        _history.Add(frame);
+    }
+
+    private static bool OverlapsTrack(Detections tracks, int classId, BoxF box)
+    {
+        var boxes = tracks.Boxes;
+        var classes = tracks.ClassIds;
+        for (int j = 0; j < tracks.Count; j++)
+        {
+            if (classes[j] == classId && boxes[j].IoU(box) >= TraceIoU)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Traces an arrival back through remembered untracked detections: while the frame before holds a same-class box
+    /// standing where the track first stood (IoU at least 0.5 with its first box, anchor inside the zone and within
+    /// <see cref="StandingTolerance"/> of the box height of its first anchor), moves the arrival there. An item still
+    /// being lowered or carried moves more than that from frame to frame, so the trace stops where it came to rest.
+    /// Never before <paramref name="limit"/>.
+    /// </summary>
+    private Mark TraceArrival(Zone zone, int classId, Mark arrival, BoxF box, double limit)
+    {
+        limit = Math.Max(limit, arrival.Seconds - ArrivalLookBackSeconds);
+        var anchor = zone.AnchorOf(box);
+        float maxShift = StandingTolerance * box.Height;
+        var earliest = arrival;
+        for (int h = _history.Count - 1; h >= 0; h--)
+        {
+            var f = _history[h];
+            if (f.At.Frame >= earliest.Frame)
+            {
+                continue;
+            }
+
+            if (f.At.Seconds < limit)
+            {
+                break;
+            }
+
+            bool standing = false;
+            foreach (var (c, b) in f.Boxes)
+            {
+                if (c == classId && b.IoU(box) >= TraceIoU && zone.Contains(b) && Distance(zone.AnchorOf(b), anchor) <= maxShift)
+                {
+                    standing = true;
+                    break;
+                }
+            }
+
+            if (!standing)
+            {
+                break;
+            }
+
+            earliest = f.At;
+        }
+
+        return earliest;
+    }
+
+    private static float Distance(PointF a, PointF b) => MathF.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
+
     private void ForgetStaleTracks(double t)
     {
         _scratchIds.Clear();
@@ -246,15 +415,15 @@ public sealed class ZoneMonitor
             if (cs.Candidate != cs.Raw)
             {
                 cs.Candidate = cs.Raw;
-                cs.CandidateSince = t;
+                cs.CandidateSince = new Mark(frameIndex, t);
             }
 
-            if (t - cs.CandidateSince >= minStable)
+            if (t - cs.CandidateSince.Seconds >= minStable)
             {
                 cs.Initialized = true;
                 cs.Confirmed = cs.Raw;
-                cs.ConfirmedMembers.Clear();
-                cs.ConfirmedMembers.UnionWith(cs.Members);
+                cs.LastEvent = new Mark(frameIndex, t);
+                cs.ConfirmMembers();
                 cs.Candidate = null;
             }
 
@@ -265,18 +434,17 @@ public sealed class ZoneMonitor
         {
             // Stable: keep the member list fresh so id switches do not leave stale ids behind.
             cs.Candidate = null;
-            cs.ConfirmedMembers.Clear();
-            cs.ConfirmedMembers.UnionWith(cs.Members);
+            cs.ConfirmMembers();
             return;
         }
 
         if (cs.Candidate != cs.Raw)
         {
             cs.Candidate = cs.Raw;
-            cs.CandidateSince = t;
+            cs.CandidateSince = new Mark(frameIndex, t);
         }
 
-        if (t - cs.CandidateSince < minStable)
+        if (t - cs.CandidateSince.Seconds < minStable)
         {
             return;
         }
@@ -285,23 +453,22 @@ public sealed class ZoneMonitor
         if (zs.Zone.Kind == ZoneKind.Shelf)
         {
             events ??= [];
-            EmitCountEvents(zs.Zone, cs, from, to, frameIndex, t, events);
+            EmitCountEvents(zs.Zone, cs, from, to, new Mark(frameIndex, t), events);
         }
 
         cs.Confirmed = to;
         cs.Candidate = null;
-        cs.ConfirmedMembers.Clear();
-        cs.ConfirmedMembers.UnionWith(cs.Members);
+        cs.ConfirmMembers();
     }
 
-    private void EmitCountEvents(Zone zone, ClassState cs, int from, int to, long frameIndex, double t, List<ShelfEvent> events)
+    private void EmitCountEvents(Zone zone, ClassState cs, int from, int to, Mark confirmed, List<ShelfEvent> events)
     {
         string className = CocoClasses.NameOf(cs.ClassId);
         _scratchIds.Clear();
         if (to < from)
         {
-            // Who left: confirmed members no longer counted. Items seen elsewhere (lifted, carried) come first,
-            // then those that vanished, earliest last sighting first.
+            // Who left: confirmed members no longer counted, in the order they left. Ties: items seen elsewhere
+            // (lifted, carried) first, then those that vanished, earliest last sighting first.
             foreach (int id in cs.ConfirmedMembers)
             {
                 if (!cs.Members.Contains(id))
@@ -310,17 +477,22 @@ public sealed class ZoneMonitor
                 }
             }
 
-            _scratchIds.Sort((a, b) => DepartureOrder(a).CompareTo(DepartureOrder(b)));
+            _scratchIds.Sort((a, b) =>
+            {
+                int byTime = StartOf(cs, cs.Departed, a).Seconds.CompareTo(StartOf(cs, cs.Departed, b).Seconds);
+                return byTime != 0 ? byTime : DepartureOrder(a).CompareTo(DepartureOrder(b));
+            });
             for (int k = 0, count = from; count > to; k++)
             {
                 count--;
                 int? id = k < _scratchIds.Count ? _scratchIds[k] : null;
-                events.Add(new ShelfEvent(ShelfEventKind.Taken, zone.Name, cs.ClassId, className, id, frameIndex, t, count));
+                var at = Clamp(cs, id is { } i ? StartOf(cs, cs.Departed, i) : cs.CandidateSince, confirmed);
+                events.Add(CountEvent(ShelfEventKind.Taken, zone, cs, className, id, at, confirmed, count));
             }
 
             if (to == 0)
             {
-                events.Add(new ShelfEvent(ShelfEventKind.Empty, zone.Name, cs.ClassId, className, null, frameIndex, t, 0));
+                events.Add(CountEvent(ShelfEventKind.Empty, zone, cs, className, null, cs.LastEvent, confirmed, 0));
             }
         }
         else
@@ -333,20 +505,61 @@ public sealed class ZoneMonitor
                 }
             }
 
-            _scratchIds.Sort();
+            _scratchIds.Sort((a, b) =>
+            {
+                int byTime = StartOf(cs, cs.Arrived, a).Seconds.CompareTo(StartOf(cs, cs.Arrived, b).Seconds);
+                return byTime != 0 ? byTime : a.CompareTo(b);
+            });
+            Mark? first = null;
             for (int k = 0, count = from; count < to; k++)
             {
                 count++;
                 int? id = k < _scratchIds.Count ? _scratchIds[k] : null;
-                events.Add(new ShelfEvent(ShelfEventKind.Returned, zone.Name, cs.ClassId, className, id, frameIndex, t, count));
+                var at = id is { } i ? StartOf(cs, cs.Arrived, i) : cs.CandidateSince;
+                if (id is { } traced && cs.ArrivedBox.TryGetValue(traced, out var box))
+                {
+                    at = TraceArrival(zone, cs.ClassId, at, box, cs.LastEvent.Seconds);
+                }
+
+                at = Clamp(cs, at, confirmed);
+                first ??= at;
+                events.Add(CountEvent(ShelfEventKind.Returned, zone, cs, className, id, at, confirmed, count));
             }
 
             if (from == 0)
             {
-                events.Add(new ShelfEvent(ShelfEventKind.Restocked, zone.Name, cs.ClassId, className, null, frameIndex, t, to));
+                events.Add(CountEvent(ShelfEventKind.Restocked, zone, cs, className, null, first ?? cs.LastEvent, confirmed, to));
             }
         }
     }
+
+    /// <summary>When a track's change started (its departure or arrival), or the stable raw count's first frame when not known.</summary>
+    private static Mark StartOf(ClassState cs, Dictionary<int, Mark> marks, int id) =>
+        marks.TryGetValue(id, out var m) ? m : cs.CandidateSince;
+
+    /// <summary>Keeps a back-dated time between the zone-class's previous event and the confirming frame, and records it as the latest.</summary>
+    private static Mark Clamp(ClassState cs, Mark at, Mark confirmed)
+    {
+        if (at.Seconds < cs.LastEvent.Seconds)
+        {
+            at = cs.LastEvent;
+        }
+
+        if (at.Seconds > confirmed.Seconds)
+        {
+            at = confirmed;
+        }
+
+        cs.LastEvent = at;
+        return at;
+    }
+
+    private static ShelfEvent CountEvent(ShelfEventKind kind, Zone zone, ClassState cs, string className, int? id, Mark at, Mark confirmed, int count) =>
+        new(kind, zone.Name, cs.ClassId, className, id, at.Frame, at.Seconds, count)
+        {
+            ConfirmedFrameIndex = confirmed.Frame,
+            ConfirmedTimestampSeconds = confirmed.Seconds,
+        };
 
     /// <summary>Sort key for departed tracks: present ones first, then vanished by last sighting, then forgotten ones by id.</summary>
     private (int Rank, double LastSeen, int Id) DepartureOrder(int id) =>
@@ -445,6 +658,7 @@ public sealed class ZoneMonitor
             foreach (var cs in Classes)
             {
                 cs.Members.Clear();
+                cs.PresentMembers.Clear();
                 cs.Raw = 0;
             }
 
@@ -455,6 +669,10 @@ public sealed class ZoneMonitor
                     if (memo.InZone[z] && (memo.Present || t - memo.LastSeen <= Zone.HoldSeconds) && Find(memo.ClassId) is { } cs)
                     {
                         cs.Members.Add(memo.Id);
+                        if (memo.Present)
+                        {
+                            cs.PresentMembers.Add(memo.Id);
+                        }
                     }
                 }
 
@@ -516,13 +734,90 @@ public sealed class ZoneMonitor
 
         public int? Candidate { get; set; }
 
-        public double CandidateSince { get; set; }
+        /// <summary>First frame of the current <see cref="Candidate"/> raw count.</summary>
+        public Mark CandidateSince { get; set; }
+
+        /// <summary>Time of the latest count event (or of the starting count): later events are never dated before it.</summary>
+        public Mark LastEvent { get; set; }
 
         /// <summary>Track ids counted this frame.</summary>
         public HashSet<int> Members { get; } = [];
 
+        /// <summary>Track ids counted this frame that are seen in the zone this frame (not held).</summary>
+        public HashSet<int> PresentMembers { get; } = [];
+
         /// <summary>Track ids behind <see cref="Confirmed"/>.</summary>
         public HashSet<int> ConfirmedMembers { get; } = [];
+
+        /// <summary>Counted or confirmed tracks not seen in the zone now: the first frame they were not (since last seen there).</summary>
+        public Dictionary<int, Mark> Departed { get; } = [];
+
+        /// <summary>Counted tracks not yet confirmed: the first frame they were seen in the zone (since they last left it).</summary>
+        public Dictionary<int, Mark> Arrived { get; } = [];
+
+        /// <summary>Box of each <see cref="Arrived"/> track in its arrival frame.</summary>
+        public Dictionary<int, BoxF> ArrivedBox { get; } = [];
+
+        /// <summary>Updates <see cref="Departed"/> and <see cref="Arrived"/> from this frame's members.</summary>
+        public void MarkArrivalsAndDepartures(Mark now, Dictionary<int, TrackMemo> tracks)
+        {
+            foreach (int id in PresentMembers)
+            {
+                Departed.Remove(id);
+                if (!ConfirmedMembers.Contains(id) && Arrived.TryAdd(id, now))
+                {
+                    ArrivedBox[id] = tracks[id].Box;
+                }
+            }
+
+            foreach (int id in Members)
+            {
+                if (!PresentMembers.Contains(id))
+                {
+                    Departed.TryAdd(id, now);
+                }
+            }
+
+            foreach (int id in ConfirmedMembers)
+            {
+                if (!PresentMembers.Contains(id))
+                {
+                    Departed.TryAdd(id, now);
+                }
+            }
+
+            foreach (int id in Arrived.Keys)
+            {
+                if (!Members.Contains(id))
+                {
+                    Arrived.Remove(id);
+                    ArrivedBox.Remove(id);
+                }
+            }
+        }
+
+        /// <summary>Makes this frame's members the confirmed ones and forgets marks no longer needed.</summary>
+        public void ConfirmMembers()
+        {
+            ConfirmedMembers.Clear();
+            ConfirmedMembers.UnionWith(Members);
+            foreach (int id in Departed.Keys)
+            {
+                if (!ConfirmedMembers.Contains(id))
+                {
+                    Departed.Remove(id);
+                }
+            }
+
+            foreach (int id in Arrived.Keys)
+            {
+                if (ConfirmedMembers.Contains(id))
+                {
+                    Arrived.Remove(id);
+                    ArrivedBox.Remove(id);
+                }
+            }
+        }
 
         public void Reset()
         {
@@ -530,10 +825,26 @@ public sealed class ZoneMonitor
             Confirmed = 0;
             Raw = 0;
             Candidate = null;
-            CandidateSince = 0;
+            CandidateSince = default;
+            LastEvent = default;
             Members.Clear();
+            PresentMembers.Clear();
             ConfirmedMembers.Clear();
+            Departed.Clear();
+            Arrived.Clear();
+            ArrivedBox.Clear();
         }
+    }
+
+    /// <summary>A frame and its time.</summary>
+    private readonly record struct Mark(long Frame, double Seconds);
+
+    /// <summary>One remembered frame's untracked detections of shelf-counted classes.</summary>
+    private sealed class DetectionFrame
+    {
+        public Mark At { get; set; }
+
+        public List<(int ClassId, BoxF Box)> Boxes { get; } = [];
     }
 
     /// <summary>One track's stay in an area zone.</summary>

@@ -106,5 +106,16 @@ public class BottleTimelineTests
         Assert.Equal(4, kinds.Count(k => k == ShelfEventKind.Taken));    // 1 + 2 + 1
         Assert.Equal(4, kinds.Count(k => k == ShelfEventKind.Returned)); // 1 + 1 + 1 + 1
         Assert.DoesNotContain(scene.Events, e => e.Kind is ShelfEventKind.Empty or ShelfEventKind.Restocked);
+
+        // Back-dated: each change's events are dated within 0.1 s (3 frames; a hand on a returned bottle hides it in
+        // 2 frames of 3) of the change, although each was confirmed at least minStable (0.5 s) later.
+        var dated = scene.Events.Where(e => e.Kind is ShelfEventKind.Taken or ShelfEventKind.Returned).ToList();
+        foreach (var c in BottleTimeline.Changes)
+        {
+            var near = dated.Where(e => Math.Abs(e.TimestampSeconds - c.Seconds) <= 0.1).ToList();
+            Assert.True(near.Count == Math.Abs(c.To - c.From), $"{c.Seconds} s: {near.Count} events dated near it");
+            Assert.All(near, e => Assert.True(e.ConfirmedAfterSeconds >= 0.5 - 1e-9, $"{e.KindName} at {e.TimestampSeconds} confirmed after {e.ConfirmedAfterSeconds}"));
+            Assert.Equal(c.To, near[^1].CountAfter);
+        }
     }
 }

@@ -53,7 +53,13 @@ internal sealed class ShelfScene(ZoneMonitor monitor, double fps = 30.0, bool wi
     public ShelfScene Run(double seconds, params SceneObject[] objects) => Run(seconds, _ => objects);
 
     /// <summary>One frame.</summary>
-    public void Step(IEnumerable<SceneObject> objects)
+    public void Step(IEnumerable<SceneObject> objects) => Step(objects, null);
+
+    /// <summary>
+    /// One frame whose detections are the tracked <paramref name="objects"/> plus <paramref name="untracked"/> boxes no
+    /// track explains (a low-score item the tracker has not started a track for); null passes no detections at all.
+    /// </summary>
+    public void Step(IEnumerable<SceneObject> objects, IEnumerable<SceneObject>? untracked)
     {
         var list = objects.ToList();
         var d = new Detections(
@@ -61,7 +67,14 @@ internal sealed class ShelfScene(ZoneMonitor monitor, double fps = 30.0, bool wi
             list.Select(_ => 0.9f).ToArray(),
             list.Select(o => o.ClassId).ToArray(),
             trackIds: withTrackIds ? list.Select(o => o.TrackId).ToArray() : null);
-        Events.AddRange(Monitor.Update(d, _frame, Now));
+        Detections? dets = null;
+        if (untracked is not null)
+        {
+            var all = list.Concat(untracked).ToList();
+            dets = new Detections(all.Select(o => o.Box).ToArray(), all.Select(_ => 0.3f).ToArray(), all.Select(o => o.ClassId).ToArray());
+        }
+
+        Events.AddRange(Monitor.Update(d, dets, _frame, Now));
         _frame++;
     }
 

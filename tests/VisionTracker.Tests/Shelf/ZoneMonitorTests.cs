@@ -63,10 +63,11 @@ public class ZoneMonitorTests
     }
 
     [Fact]
-    public void Taken_SustainedLift_OneEventNamingTheTrackAfterMinStable()
+    public void Taken_SustainedLift_DatedAtTheLiftAndConfirmedAfterMinStable()
     {
         var s = NewScene(minStable: 0.5).Run(2.0, ThreeBottles);
         double liftedAt = s.Now;
+        long liftedFrame = s.Frame;
         s.Run(3.0, Standing(1, 100), Lifted(2, 300), Standing(3, 500));
 
         var e = Assert.Single(s.Events);
@@ -76,23 +77,44 @@ public class ZoneMonitorTests
         Assert.Equal("bottle", e.ClassName);
         Assert.Equal(2, e.TrackId);
         Assert.Equal(2, e.CountAfter);
-        Assert.InRange(e.TimestampSeconds, liftedAt + 0.5 - 1e-9, liftedAt + 0.5 + Frame + 1e-9);
-        Assert.Equal((long)Math.Round(e.TimestampSeconds * 30), e.FrameIndex);
+
+        // Dated at the first frame without the bottle, not at the end of the debounce.
+        Assert.Equal(liftedFrame, e.FrameIndex);
+        Assert.Equal(liftedAt, e.TimestampSeconds, 9);
+        Assert.InRange(e.ConfirmedTimestampSeconds, liftedAt + 0.5 - 1e-9, liftedAt + 0.5 + Frame + 1e-9);
+        Assert.Equal((long)Math.Round(e.ConfirmedTimestampSeconds * 30), e.ConfirmedFrameIndex);
+        Assert.Equal(e.ConfirmedTimestampSeconds - e.TimestampSeconds, e.ConfirmedAfterSeconds, 9);
+        Assert.InRange(e.ConfirmedAfterSeconds, 0.5 - 1e-9, 0.5 + Frame + 1e-9);
         Assert.Null(e.DurationSeconds);
         Assert.Equal(2, s.Monitor.CountOf("shelf", Bottle));
     }
 
     [Fact]
-    public void Taken_VanishedTrack_IsConfirmedAfterHoldPlusMinStable()
+    public void Taken_VanishedTrack_DatedAtItsFirstMissingFrame_ConfirmedAfterHoldPlusMinStable()
     {
         var s = NewScene(minStable: 0.5, hold: 1.0).Run(2.0, ThreeBottles);
         double lastSeen = s.Now - Frame;
+        long firstMissing = s.Frame;
         s.Run(4.0, Standing(1, 100), Standing(3, 500));
 
         var e = Assert.Single(s.Events);
         Assert.Equal(ShelfEventKind.Taken, e.Kind);
         Assert.Equal(2, e.TrackId);
-        Assert.InRange(e.TimestampSeconds, lastSeen + 1.5 - 1e-9, lastSeen + 1.5 + (2 * Frame));
+        Assert.Equal(firstMissing, e.FrameIndex);
+        Assert.InRange(e.ConfirmedTimestampSeconds, lastSeen + 1.5 - 1e-9, lastSeen + 1.5 + (2 * Frame));
+        Assert.InRange(e.ConfirmedAfterSeconds, 1.5 - Frame - 1e-9, 1.5 + Frame + 1e-9);
+    }
+
+    [Fact]
+    public void Returned_DatedAtTheTracksFirstFrameInTheZone()
+    {
+        var s = NewScene(minStable: 0.5).Run(2.0, Standing(1, 100), Standing(3, 500)).Run(0.5, Standing(1, 100), Lifted(2, 300), Standing(3, 500));
+        long setDown = s.Frame;
+        s.Run(2.0, ThreeBottles);
+        var e = Assert.Single(s.Events);
+        Assert.Equal(ShelfEventKind.Returned, e.Kind);
+        Assert.Equal(setDown, e.FrameIndex);
+        Assert.InRange(e.ConfirmedFrameIndex, setDown + 15, setDown + 16); // minStable 0.5 s = 15 frames
     }
 
     [Fact]
@@ -104,7 +126,150 @@ public class ZoneMonitorTests
         Assert.Equal([1, 2], taken.Select(e => e.TrackId!.Value).Order());
         Assert.Equal([2, 1], taken.Select(e => e.CountAfter));
         Assert.Equal(taken[0].FrameIndex, taken[1].FrameIndex);
+        Assert.Equal(taken[0].ConfirmedFrameIndex, taken[1].ConfirmedFrameIndex);
         Assert.Equal(2, s.Events.Count);
+    }
+
+    [Fact]
+    public void TwoTakenWithinTheDebounce_OneConfirmation_EachDatedAtItsOwnLift()
+    {
+        // Bottle 1 is lifted, bottle 2 0.3 s later: the count goes 3 -> 2 -> 1 before 2 was stable, so both are
+        // confirmed together, but each taken keeps its own time and the counts fall in that order.
+        var s = NewScene(minStable: 0.5).Run(2.0, ThreeBottles);
+        long first = s.Frame;
+        s.Run(0.3, Lifted(1, 100), Standing(2, 300), Standing(3, 500));
+        long second = s.Frame;
+        s.Run(2.0, Lifted(1, 100), Lifted(2, 300), Standing(3, 500));
+
+        var taken = s.OfKind(ShelfEventKind.Taken).ToList();
+        Assert.Equal([(1, first, 2), (2, second, 1)], taken.Select(e => (e.TrackId!.Value, e.FrameIndex, e.CountAfter)));
+        Assert.Equal(taken[0].ConfirmedFrameIndex, taken[1].ConfirmedFrameIndex);
+        Assert.InRange(taken[1].ConfirmedFrameIndex, second + 15, second + 16);
+    }
+
+    [Fact]
+    public void TakenAndArrivalInOneDebounce_NamesAndDatesTheItemThatLeftFirst()
+    {
+        // Bottle 2 is lifted; 0.2 s later bottle 1 is lifted as bottle 4 is put down, so the count stays 2. One taken,
+        // naming bottle 2 at its lift (not bottle 1, whose departure came after the count had already changed).
+        var s = NewScene(minStable: 0.5).Run(2.0, ThreeBottles);
+        long first = s.Frame;
+        s.Run(0.2, Standing(1, 100), Lifted(2, 300), Standing(3, 500));
+        s.Run(2.0, Lifted(1, 100), Lifted(2, 300), Standing(3, 500), Standing(4, 400));
+        var e = Assert.Single(s.Events);
+        Assert.Equal(ShelfEventKind.Taken, e.Kind);
+        Assert.Equal(2, e.TrackId);
+        Assert.Equal(first, e.FrameIndex);
+    }
+
+    [Fact]
+    public void BackDating_NeverGoesBeforeThePreviousEventOfTheZoneAndClass()
+    {
+        // Bottle 2 vanishes (held for 1 s), then bottle 1 is lifted 0.3 s later. Bottle 1's taken is confirmed first;
+        // bottle 2's comes after its hold and would date from before it, so it is dated at bottle 1's time instead:
+        // in arrival order, the zone's times never go backwards and the counts replay the count.
+        var s = NewScene(minStable: 0.5, hold: 1.0).Run(2.0, ThreeBottles);
+        s.Run(0.3, Standing(1, 100), Standing(3, 500));
+        long lift = s.Frame;
+        s.Run(3.0, Lifted(1, 100), Standing(3, 500));
+
+        var taken = s.OfKind(ShelfEventKind.Taken).ToList();
+        Assert.Equal([1, 2], taken.Select(e => e.TrackId!.Value));
+        Assert.Equal([2, 1], taken.Select(e => e.CountAfter));
+        Assert.Equal([lift, lift], taken.Select(e => e.FrameIndex));
+        Assert.True(taken[1].ConfirmedFrameIndex > taken[0].ConfirmedFrameIndex);
+        Assert.True(taken[1].ConfirmedAfterSeconds > 1.0);
+    }
+
+    [Fact]
+    public void TakeAll_EmptyDatedAtTheLastTaken_RestockedAtTheFirstReturned()
+    {
+        var s = NewScene().Run(2.0, ThreeBottles);
+        long gone = s.Frame;
+        s.Run(2.0, Lifted(1, 100), Lifted(2, 300), Lifted(3, 500));
+        Assert.Equal(ShelfEventKind.Empty, s.Events[^1].Kind);
+        Assert.All(s.Events, e => Assert.Equal(gone, e.FrameIndex));
+        s.Events.Clear();
+        long back = s.Frame;
+        s.Run(2.0, Standing(2, 300), Lifted(1, 100), Lifted(3, 500));
+        Assert.Equal([ShelfEventKind.Returned, ShelfEventKind.Restocked], s.Events.Select(e => e.Kind));
+        Assert.All(s.Events, e => Assert.Equal(back, e.FrameIndex));
+    }
+
+    [Fact]
+    public void Returned_TrackStartedLate_ArrivalTracedBackThroughUntrackedDetections()
+    {
+        // The bottle is lowered for 0.3 s (its base inside the zone but still moving), stands for 1 s with a hand on it
+        // while the tracker has no track (only low-score detections), then is tracked. The return is dated when it
+        // came to rest, not when the track started nor while it was still moving.
+        var s = NewScene(minStable: 0.5).Run(2.0, Standing(1, 100), Standing(3, 500));
+        var two = new[] { Standing(1, 100), Standing(3, 500) };
+        for (int k = 0; k < 9; k++)
+        {
+            float down = 6 * (9 - k); // 6 px per frame, the last frame 6 px above where it comes to rest
+            var lowered = Standing(0, 300) with { Box = Standing(0, 300).Box with { Y1 = 100 - down, Y2 = 250 - down } };
+            s.Step(two, [lowered]);
+        }
+
+        long rest = s.Frame;
+        for (int k = 0; k < 30; k++)
+        {
+            s.Step(two, [Standing(0, 301)]);
+        }
+
+        long tracked = s.Frame;
+        for (int k = 0; k < 30; k++)
+        {
+            s.Step([.. two, Standing(2, 300)], []);
+        }
+
+        var e = Assert.Single(s.Events);
+        Assert.Equal(ShelfEventKind.Returned, e.Kind);
+        Assert.Equal(rest, e.FrameIndex);
+        Assert.InRange(e.ConfirmedFrameIndex, tracked + 15, tracked + 16);
+        Assert.InRange(e.ConfirmedAfterSeconds, 1.5 - 1e-9, 1.5 + Frame + 1e-9);
+
+        // Without detections (or with tracing off) the same return is dated when its track started.
+        var plain = new ShelfScene(new ZoneMonitor([ShelfZone()], arrivalLookBackSeconds: 0)).Run(2.0, two);
+        for (int k = 0; k < 39; k++)
+        {
+            plain.Step(two, [Standing(0, 301)]);
+        }
+
+        plain.Run(1.0, [.. two, Standing(2, 300)]);
+        Assert.Equal(tracked, Assert.Single(plain.Events).FrameIndex);
+    }
+
+    [Fact]
+    public void Returned_TraceIsBoundedByTheLookBack_AndIgnoresOtherPlaces()
+    {
+        var s = new ShelfScene(new ZoneMonitor([ShelfZone()], arrivalLookBackSeconds: 0.5)).Run(2.0, Standing(1, 100), Standing(3, 500));
+        var two = new[] { Standing(1, 100), Standing(3, 500) };
+        for (int k = 0; k < 60; k++)
+        {
+            s.Step(two, [Standing(0, 301), Standing(0, 420)]);
+        }
+
+        long tracked = s.Frame;
+        s.Run(1.0, [.. two, Standing(2, 300)]);
+        var e = Assert.Single(s.Events);
+        Assert.Equal(tracked - 15, e.FrameIndex); // 0.5 s of the 2 s it stood untracked
+
+        Assert.Throws<ArgumentException>(() => new ZoneMonitor([ShelfZone()], arrivalLookBackSeconds: -1));
+    }
+
+    [Fact]
+    public void WithoutTrackIds_EventDatedAtTheFirstFrameOfTheStableNewCount()
+    {
+        var s = NewScene(withTrackIds: false).Run(2.0, ThreeBottles);
+        long change = s.Frame;
+        s.Run(0.2, Standing(1, 100), Standing(3, 500)).Run(0.1, ThreeBottles); // a dip shorter than minStable
+        long stable = s.Frame;
+        s.Run(2.0, Standing(1, 100), Standing(3, 500));
+        var e = Assert.Single(s.Events);
+        Assert.True(stable > change);
+        Assert.Equal(stable, e.FrameIndex);
+        Assert.InRange(e.ConfirmedFrameIndex, stable + 15, stable + 16);
     }
 
     [Fact]
