@@ -165,9 +165,14 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
         }
 
         var state = new JobState { Id = job.Id, Source = job.Source, State = JobState.Running, Worker = options.Id, Attempt = attempt };
+
+        // Broker time of this job on the worker's side (state writes, download, result uploads, ack), for the throughput note.
+        var broker = Stopwatch.StartNew();
         await PutStateAsync(state).ConfigureAwait(false);
+        broker.Stop();
         log($"job {job.Id}: running {job.Source} (attempt {attempt})");
         metrics.JobsInProgress.Inc();
+        var clock = Stopwatch.StartNew();
         string dir = Path.Combine(options.WorkDir, $"{job.Id}-{Environment.ProcessId}-{attempt}");
         using var progressStop = new CancellationTokenSource();
         long frames = 0;
@@ -180,6 +185,7 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
             string source = job.Source;
             if (job.Upload is { } obj)
             {
+                broker.Start();
                 source = Path.Combine(dir, "source", Path.GetFileName(job.Source));
                 Directory.CreateDirectory(Path.GetDirectoryName(source)!);
                 await using (var fs = File.Create(source))
@@ -193,6 +199,8 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
                         throw new VisionTrackerException($"uploaded source {obj} is gone from the {ClusterNames.SourcesBucket} bucket", ex);
                     }
                 }
+
+                broker.Stop();
             }
 
             string? zones = null;
@@ -218,6 +226,8 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
             stop.ThrowIfCancellationRequested();
 
             // Results first, keyed by job id: a redo after a crash overwrites the same objects (one copy per job).
+            var pipelineTime = clock.Elapsed - broker.Elapsed;
+            broker.Start();
             var names = new List<string>();
             foreach (string file in files.Where(File.Exists))
             {
@@ -234,8 +244,9 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
             await keepAlive.ConfigureAwait(false);
             await PutStateAsync(state with { State = JobState.Done, Frames = frames, TotalFrames = total, Files = names }).ConfigureAwait(false);
             await msg.AckAsync(new AckOpts { DoubleAck = true }).ConfigureAwait(false);
+            broker.Stop();
             metrics.JobsDone.Inc();
-            log($"job {job.Id}: done, {frames} frames, {names.Count} file(s)");
+            log(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"job {job.Id}: done, {frames} frames, {names.Count} file(s), pipeline {pipelineTime.TotalMilliseconds:0} ms, broker {broker.Elapsed.TotalMilliseconds:0.0} ms"));
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
