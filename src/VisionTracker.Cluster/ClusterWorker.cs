@@ -392,7 +392,7 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
                 await File.WriteAllTextAsync(zones, z, CancellationToken.None).ConfigureAwait(false);
             }
 
-            IFrameSinkFactory sinkOwner = new(events, name, $"{name}.{seq}.{epoch}");
+            CameraEvents sinkOwner = new(events, name, $"{name}.{seq}.{epoch}");
             await runner.RunCameraAsync(
                 new CameraRun(camera, zones, sinkOwner.Sink, (f, c) =>
                 {
@@ -437,7 +437,7 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
     }
 
     /// <summary>The events sink of a camera run (a no-op sink when the worker publishes no events).</summary>
-    private readonly struct IFrameSinkFactory(EventPublisher? publisher, string camera, string scope)
+    private readonly struct CameraEvents(EventPublisher? publisher, string camera, string scope)
     {
         public VisionTracker.Pipeline.IFrameSink Sink { get; } = publisher?.CreateSink(camera, scope) ?? new NullSink();
     }
