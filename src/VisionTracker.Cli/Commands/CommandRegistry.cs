@@ -15,5 +15,9 @@ internal static class CommandRegistry
         yield return EvalCommand.Create();
         yield return ConvertCommand.Create();
         yield return ModelsCommand.Create();
+        foreach (Command c in ClusterCommands.All())
+        {
+            yield return c;
+        }
     }
 }

@@ -1,0 +1,114 @@
+using VisionTracker.Cli.Rendering;
+using VisionTracker.Cluster;
+using VisionTracker.Detection;
+using VisionTracker.Pipeline;
+using VisionTracker.Video;
+using FrameSource = VisionTracker.Video.FrameSource;
+
+namespace VisionTracker.Cli.Commands;
+
+/// <summary>
+/// The worker's pipeline: the very code of <c>vtrack track</c> (jobs: <see cref="TrackRun"/>, <see cref="ExportSinks"/>,
+/// offline mode) and <c>vtrack live</c> (cameras: reconnecting source, live mode). Detector settings are the worker's.
+/// </summary>
+internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, Action<string> warn) : IClusterRunner
+{
+    public async Task<IReadOnlyList<string>> RunJobAsync(JobRun run, Action<long, long?> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var exports = ExportSinks.Parse(string.Join(',', run.Job.Exports));
+        var sourceOptions = new FrameSourceOptions { Warn = w => warn($"job {run.Job.Id}: {w}") };
+        using IFrameSource src = FrameSource.Open(run.LocalSource, sourceOptions);
+        FrameSourceInfo info = src.Info;
+        using var track = TrackRun.Create(new TrackRunSettings(info, null, false, run.ZonesFile, run.Job.Tracker, run.Job.MaxFrames), detectorOptions);
+
+        // Files are named after the source as submitted, exactly as `vtrack track SOURCE` names them.
+        var (sinks, files) = ExportSinks.Create(exports, run.OutDir, OutputFolder.SafeName(run.Job.Source), info, track.ClassNames, track.Zones);
+        sinks.Insert(0, track.Summary);
+        if (run.Events is { } ev)
+        {
+            sinks.Add(ev);
+        }
+
+        try
+        {
+            TrackingPipeline pipeline = track.CreatePipeline(src, sinks, PipelineMode.Offline);
+            long? total = run.Job.MaxFrames is { } f ? Math.Min(f, info.FrameCount ?? f) : info.FrameCount;
+            using var done = new CancellationTokenSource();
+            Task report = Task.Run(async () =>
+            {
+                while (!done.IsCancellationRequested)
+                {
+                    progress(pipeline.Stats.FramesCompleted, total);
+                    try
+                    {
+                        await Task.Delay(500, done.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }
+            }, CancellationToken.None);
+            try
+            {
+                await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await done.CancelAsync().ConfigureAwait(false);
+                await report.ConfigureAwait(false);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            progress(pipeline.Stats.FramesCompleted, total);
+        }
+        finally
+        {
+            foreach (var s in sinks)
+            {
+                s.Dispose();
+            }
+        }
+
+        return files;
+    }
+
+    public async Task RunCameraAsync(CameraRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var sourceOptions = new FrameSourceOptions
+        {
+            // As in `vtrack live`: keep reconnecting for as long as the camera is held.
+            ReconnectAttempts = int.MaxValue,
+            Warn = w => warn($"camera {run.Camera.Name}: {w}"),
+        };
+        using IFrameSource src = FrameSource.Open(run.Camera.Url, sourceOptions);
+        using var track = TrackRun.Create(new TrackRunSettings(src.Info, null, false, run.ZonesFile, run.Camera.Tracker, null), detectorOptions);
+        var sinks = new List<IFrameSink> { track.Summary, run.Events, new StateSink(track.Zones, run.State) };
+        TrackingPipeline pipeline = track.CreatePipeline(src, sinks, PipelineMode.Live);
+        await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reports frames and zone counts to the worker (for the holder's KV state) every 10 frames.</summary>
+    private sealed class StateSink(ZoneObserver? zones, Action<long, IReadOnlyDictionary<string, int>> state) : IFrameSink
+    {
+        private static readonly Dictionary<string, int> None = [];
+        private long _frames;
+
+        public void Write(FrameResult result)
+        {
+            if (++_frames % 10 == 0)
+            {
+                state(_frames, zones is null ? None : zones.Snapshot.ToDictionary(s => s.Zone.Name, s => s.Total));
+            }
+        }
+
+        public void Complete()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
