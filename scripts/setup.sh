@@ -3,12 +3,14 @@
 #   libgtk-3-0  - the OpenCvSharp Linux runtime (libOpenCvSharpExtern.so) links against GTK 3
 #   ffmpeg      - the live-stream tests serve a clip over HTTP with a test-owned ffmpeg process
 #   chromium    - the dashboard's browser test (headless, never a downloaded browser)
+#   afl++       - afl-fuzz, which runs the fuzz targets of tests/VisionTracker.Fuzz (scripts/fuzz.sh)
 # Runs apt-get only when something is missing. Needs root or sudo; otherwise prints the command and stops.
 set -euo pipefail
 
 need=()
 dpkg -s libgtk-3-0 >/dev/null 2>&1 || need+=(libgtk-3-0)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v afl-fuzz >/dev/null 2>&1 || need+=(afl++)
 if [ "${VTRACK_SKIP_BROWSER:-0}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi
