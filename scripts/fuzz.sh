@@ -33,7 +33,11 @@ stamp=$(find src/VisionTracker src/VisionTracker.Monitor tests/VisionTracker.Fuz
   | sort | xargs sha1sum | cat - Directory.Packages.props Directory.Build.props | sha1sum | cut -c1-16)
 if [ ! -f "$bin/.instrumented" ] || [ "$(cat "$bin/.instrumented")" != "$stamp" ]; then
   dotnet tool restore >/dev/null
-  dotnet build tests/VisionTracker.Fuzz -c Release -nologo -v q >/dev/null
+  if ! build_log=$(dotnet build tests/VisionTracker.Fuzz -c Release -nologo -v q 2>&1); then
+    echo "fuzz: building tests/VisionTracker.Fuzz failed:" >&2
+    echo "$build_log" | grep -E "error|Error" >&2 || echo "$build_log" >&2
+    exit 1
+  fi
   rm -rf "$bin" "$plain"
   mkdir -p "$bin" "$plain"
   cp -r tests/VisionTracker.Fuzz/bin/Release/net10.0/. "$bin/"

@@ -241,7 +241,15 @@ internal static class CocoVideoFormat
 
         if (e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String)
         {
-            return v.GetString();
+            try
+            {
+                return v.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // Found by fuzzing: JsonDocument checks a string's UTF-8 (and \u surrogate escapes) only when it is read.
+                throw Schema(path, $"{at}.{name}", "is not valid text (broken UTF-8 or a lone \\u surrogate escape)");
+            }
         }
 
         return required ? throw Schema(path, $"{at}.{name}", "is missing or not a string") : null;

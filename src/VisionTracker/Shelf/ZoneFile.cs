@@ -82,39 +82,47 @@ public static class ZoneFile
 
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw Fail(source, null, "the top level must be an object like { \"zones\": [ ... ] }");
-            }
-
-            CheckProperties(root, FileProperties, source, null, "the top level");
-            if (!root.TryGetProperty("zones", out var zonesEl) || zonesEl.ValueKind != JsonValueKind.Array)
-            {
-                throw Fail(source, null, "it has no \"zones\" array; write { \"zones\": [ { \"name\": ..., \"polygon\": ... } ] }");
-            }
-
-            if (zonesEl.GetArrayLength() == 0)
-            {
-                throw Fail(source, null, "the \"zones\" array is empty; add at least one zone");
-            }
-
-            var zones = new List<Zone>();
-            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            int index = 0;
-            foreach (var zoneEl in zonesEl.EnumerateArray())
-            {
-                var zone = ParseZone(zoneEl, index, source, frameWidth, frameHeight);
-                if (!names.Add(zone.Name))
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
                 {
-                    throw Fail(source, zone.Name, "the name is used by another zone; give every zone a unique name");
+                    throw Fail(source, null, "the top level must be an object like { \"zones\": [ ... ] }");
                 }
 
-                zones.Add(zone);
-                index++;
-            }
+                CheckProperties(root, FileProperties, source, null, "the top level");
+                if (!root.TryGetProperty("zones", out var zonesEl) || zonesEl.ValueKind != JsonValueKind.Array)
+                {
+                    throw Fail(source, null, "it has no \"zones\" array; write { \"zones\": [ { \"name\": ..., \"polygon\": ... } ] }");
+                }
 
-            return zones;
+                if (zonesEl.GetArrayLength() == 0)
+                {
+                    throw Fail(source, null, "the \"zones\" array is empty; add at least one zone");
+                }
+
+                var zones = new List<Zone>();
+                var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                int index = 0;
+                foreach (var zoneEl in zonesEl.EnumerateArray())
+                {
+                    var zone = ParseZone(zoneEl, index, source, frameWidth, frameHeight);
+                    if (!names.Add(zone.Name))
+                    {
+                        throw Fail(source, zone.Name, "the name is used by another zone; give every zone a unique name");
+                    }
+
+                    zones.Add(zone);
+                    index++;
+                }
+
+                return zones;
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A string with broken UTF-8 or a lone \u surrogate escape fails only when it is read.
+                throw new VisionTrackerException($"Zones file '{MessageText.OneLine(source)}' holds text that is not valid (broken UTF-8 or a lone \\u surrogate escape): fix the strings.", ex);
+            }
         }
     }
 

@@ -52,4 +52,14 @@ public class FuzzFindingTests
         Assert.DoesNotContain('\r', ex.Message);
         Assert.DoesNotContain('\0', ex.Message);
     }
+
+    /// <summary>The same flaw as coco-invalid-utf8-in-video-name.json, reached in a zones file through a JSON escape.</summary>
+    [Fact]
+    public void Zones_LoneSurrogateEscape_IsAClearError()
+    {
+        string json = "{ \"zones\": [ { \"name\": \"a\\udc00b\", \"kind\": \"area\", \"polygon\": [[0,0],[10,0],[10,10]] } ] }";
+        var ex = Assert.Throws<VisionTrackerException>(() => ZoneFile.Parse(json, "zones.json", 640, 480));
+        Assert.Contains("not valid", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
 }
