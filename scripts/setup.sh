@@ -5,6 +5,7 @@
 #   chromium    - the dashboard's browser test (headless, never a downloaded browser)
 #   nats-server - scale-out (vtrack worker/submit): the cluster tests start a real `nats-server -js` on loopback
 #   mosquitto   - the MQTT edge test starts a real mosquitto broker on loopback
+#   afl++       - afl-fuzz, which runs the fuzz targets of tests/VisionTracker.Fuzz (scripts/fuzz.sh)
 # Runs apt-get only when something is missing. Needs root or sudo; otherwise prints the command and stops.
 set -euo pipefail
 
@@ -13,6 +14,7 @@ dpkg -s libgtk-3-0 >/dev/null 2>&1 || need+=(libgtk-3-0)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+command -v afl-fuzz >/dev/null 2>&1 || need+=(afl++)
 if [ "${VTRACK_SKIP_BROWSER:-0}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi

@@ -13,7 +13,18 @@ set +e
 dotnet test VisionTracker.sln -c Release --logger "console;verbosity=normal" --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
+# Every fuzz target for a short time on its checked-in corpus (scripts/fuzz.sh, afl-fuzz); a crash fails the run.
+# VTRACK_FUZZ_SECONDS sets the time per target, VTRACK_SKIP_FUZZ=1 skips them.
+fuzz_rc=0
+if [ "${VTRACK_SKIP_FUZZ:-0}" != "1" ]; then
+  for target in $(ls tests/VisionTracker.Fuzz/corpus); do
+    bash scripts/fuzz.sh "$target" "${VTRACK_FUZZ_SECONDS:-15}" || fuzz_rc=1
+  done
+fi
 # One plain closing line over every test project: "N passed, N failed, N skipped".
 awk '/^[[:space:]]+(Passed|Failed|Skipped): [0-9]+[[:space:]]*$/ { n[$1] += $2 }
      END { printf "tests: %d passed, %d failed, %d skipped\n", n["Passed:"], n["Failed:"], n["Skipped:"] }' "$log"
-exit "$rc"
+if [ "$rc" -ne 0 ]; then
+  exit "$rc"
+fi
+exit "$fuzz_rc"

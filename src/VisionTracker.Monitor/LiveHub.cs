@@ -18,7 +18,9 @@ namespace VisionTracker.Monitor;
 /// </summary>
 /// <remarks>
 /// Everything the web side reads is published as immutable snapshots, so HTTP requests never block the writer
-/// stage. A slow viewer only misses frames (it always gets the latest) or, past 256 queued events, old events.
+/// stage. A slow viewer only misses frames (it always gets the latest); an event viewer that falls 256 events
+/// behind is disconnected (its browser resumes from Last-Event-ID), and one that stops reading altogether is
+/// disconnected after <see cref="MonitorOptions.SlowClientTimeout"/>: nothing is buffered per viewer without bound.
 /// </remarks>
 public sealed class LiveHub : IFrameSink
 {
@@ -84,6 +86,11 @@ public sealed class LiveHub : IFrameSink
             throw new VisionTrackerException($"Stream rate {_options.MaxStreamFps} fps is out of range: use a positive number.");
         }
 
+        if (_options.SlowClientTimeout <= TimeSpan.Zero)
+        {
+            throw new VisionTrackerException($"Slow-client timeout {_options.SlowClientTimeout} is out of range: use a positive time.");
+        }
+
         _minEncodeTicks = (long)(Stopwatch.Frequency / _options.MaxStreamFps);
         _jpegParams = [new ImageEncodingParam(ImwriteFlags.JpegQuality, _options.JpegQuality)];
         Metrics = new MonitorMetrics(this);
@@ -107,6 +114,9 @@ public sealed class LiveHub : IFrameSink
 
     /// <summary>The hub's Prometheus metrics (a private registry).</summary>
     internal MonitorMetrics Metrics { get; }
+
+    /// <summary>How long one send to a viewer may block before the viewer is disconnected.</summary>
+    internal TimeSpan SlowClientTimeout => _options.SlowClientTimeout;
 
     /// <summary>The latest annotated JPEG, or null before the first frame.</summary>
     internal JpegFrame? LatestJpeg => Volatile.Read(ref _latestJpeg);
@@ -423,15 +433,36 @@ public sealed class LiveHub : IFrameSink
     {
         private readonly LiveHub _hub;
         private readonly Channel<LiveEvent> _queue = Channel.CreateBounded<LiveEvent>(
-            new BoundedChannelOptions(SubscriberQueue) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+            new BoundedChannelOptions(SubscriberQueue) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+
+        private volatile bool _overflowed;
+        private volatile bool _closed;
 
         public EventSubscription(LiveHub hub) => _hub = hub;
 
         public ChannelReader<LiveEvent> Reader => _queue.Reader;
 
-        public void Offer(LiveEvent e) => _queue.Writer.TryWrite(e);
+        /// <summary>True when the queue filled up: the feed was closed so the viewer reconnects instead of silently missing events.</summary>
+        public bool Overflowed => _overflowed;
 
-        public void Close() => _queue.Writer.TryComplete();
+        /// <summary>Queues <paramref name="e"/>; never blocks the publisher. A full queue ends the feed.</summary>
+        public void Offer(LiveEvent e)
+        {
+            if (_queue.Writer.TryWrite(e) || _closed)
+            {
+                return;
+            }
+
+            // Full: flag first, so a reader that sees the feed end also sees why.
+            _overflowed = true;
+            _queue.Writer.TryComplete();
+        }
+
+        public void Close()
+        {
+            _closed = true;
+            _queue.Writer.TryComplete();
+        }
 
         public void Dispose()
         {

@@ -61,7 +61,7 @@ internal static class MonitorEndpoints
     }
 
     /// <summary>The SSE <c>Last-Event-ID</c> header, or <c>?since=</c>, or 0.</summary>
-    private static long SinceId(HttpRequest request)
+    internal static long SinceId(HttpRequest request)
     {
         string? s = request.Headers["Last-Event-ID"].FirstOrDefault() ?? request.Query["since"].FirstOrDefault();
         return long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long id) ? id : 0;
@@ -75,25 +75,34 @@ internal static class MonitorEndpoints
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
         CancellationToken ct = cts.Token;
+        using var guard = new StallGuard(ct, hub.SlowClientTimeout);
         using IDisposable client = hub.TrackStreamClient();
         ctx.Response.ContentType = "multipart/x-mixed-replace; boundary=" + Boundary;
         Stream body = ctx.Response.Body;
         try
         {
-            await body.WriteAsync(FirstBoundary, ct).ConfigureAwait(false);
+            await body.WriteAsync(FirstBoundary, guard.Arm()).ConfigureAwait(false);
+            guard.Disarm();
             long seq = 0;
             while (!ct.IsCancellationRequested)
             {
+                // Only the latest frame is ever sent: a slow viewer skips frames, nothing queues up for it.
                 LiveHub.JpegFrame f = await hub.NextJpegAsync(seq, ct).ConfigureAwait(false);
                 seq = f.Sequence;
                 byte[] head = Encoding.ASCII.GetBytes(string.Create(
                     CultureInfo.InvariantCulture,
                     $"Content-Type: image/jpeg\r\nContent-Length: {f.Data.Length}\r\nX-Frame-Index: {f.FrameIndex}\r\n\r\n"));
-                await body.WriteAsync(head, ct).ConfigureAwait(false);
-                await body.WriteAsync(f.Data, ct).ConfigureAwait(false);
-                await body.WriteAsync(PartEnd, ct).ConfigureAwait(false);
-                await body.FlushAsync(ct).ConfigureAwait(false);
+                CancellationToken send = guard.Arm();
+                await body.WriteAsync(head, send).ConfigureAwait(false);
+                await body.WriteAsync(f.Data, send).ConfigureAwait(false);
+                await body.WriteAsync(PartEnd, send).ConfigureAwait(false);
+                await body.FlushAsync(send).ConfigureAwait(false);
+                guard.Disarm();
             }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && guard.Stalled)
+        {
+            Drop(ctx, hub, "stream", "stalled");
         }
         catch (OperationCanceledException)
         {
@@ -110,20 +119,23 @@ internal static class MonitorEndpoints
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
         CancellationToken ct = cts.Token;
+        using var guard = new StallGuard(ct, hub.SlowClientTimeout);
         using LiveHub.EventSubscription sub = hub.SubscribeEvents();
         ctx.Response.ContentType = "text/event-stream; charset=utf-8";
         ctx.Response.Headers["X-Accel-Buffering"] = "no";
         long lastId = SinceId(ctx.Request);
         try
         {
-            await ctx.Response.WriteAsync("retry: 2000\n: connected\n\n", ct).ConfigureAwait(false);
+            CancellationToken send = guard.Arm();
+            await ctx.Response.WriteAsync("retry: 2000\n: connected\n\n", send).ConfigureAwait(false);
             foreach (LiveEvent e in hub.RecentEvents(lastId))
             {
-                await WriteEvent(ctx.Response, e, ct).ConfigureAwait(false);
+                await WriteEvent(ctx.Response, e, send).ConfigureAwait(false);
                 lastId = e.Id;
             }
 
-            await ctx.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            await ctx.Response.Body.FlushAsync(send).ConfigureAwait(false);
+            guard.Disarm();
             while (!ct.IsCancellationRequested)
             {
                 bool more;
@@ -136,28 +148,42 @@ internal static class MonitorEndpoints
                     }
                     catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                     {
-                        await ctx.Response.WriteAsync(": ping\n\n", ct).ConfigureAwait(false);
-                        await ctx.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                        send = guard.Arm();
+                        await ctx.Response.WriteAsync(": ping\n\n", send).ConfigureAwait(false);
+                        await ctx.Response.Body.FlushAsync(send).ConfigureAwait(false);
+                        guard.Disarm();
                         continue;
                     }
                 }
 
                 if (!more)
                 {
+                    if (sub.Overflowed)
+                    {
+                        // 256 events behind: close rather than queue more; the browser reconnects with Last-Event-ID.
+                        Drop(ctx, hub, "events", "overflow");
+                    }
+
                     break;
                 }
 
+                send = guard.Arm();
                 while (sub.Reader.TryRead(out LiveEvent? e))
                 {
                     if (e.Id > lastId)
                     {
-                        await WriteEvent(ctx.Response, e, ct).ConfigureAwait(false);
+                        await WriteEvent(ctx.Response, e, send).ConfigureAwait(false);
                         lastId = e.Id;
                     }
                 }
 
-                await ctx.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                await ctx.Response.Body.FlushAsync(send).ConfigureAwait(false);
+                guard.Disarm();
             }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && guard.Stalled)
+        {
+            Drop(ctx, hub, "events", "stalled");
         }
         catch (OperationCanceledException)
         {
@@ -169,10 +195,40 @@ internal static class MonitorEndpoints
         }
     }
 
+    /// <summary>Disconnects a viewer that is not keeping up, and counts it in <c>vtrack_http_clients_dropped_total</c>.</summary>
+    private static void Drop(HttpContext ctx, LiveHub hub, string endpoint, string reason)
+    {
+        hub.Metrics.CountDroppedClient(endpoint, reason);
+        ctx.Abort();
+    }
+
     private static Task WriteEvent(HttpResponse response, LiveEvent e, CancellationToken ct)
     {
         // Compact JSON has no raw newlines (they are escaped inside strings), so one data: line is enough.
         string json = JsonSerializer.Serialize(e, LiveHub.Json);
         return response.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"id: {e.Id}\ndata: {json}\n\n"), ct);
+    }
+
+    /// <summary>
+    /// Cancels the sends to one viewer when a single send stays blocked longer than the slow-client timeout (the
+    /// viewer stopped reading and the socket buffers are full). Armed around each send, disarmed while waiting for
+    /// the next frame or event, so an idle feed is never mistaken for a stalled one.
+    /// </summary>
+    private sealed class StallGuard(CancellationToken ct, TimeSpan timeout) : IDisposable
+    {
+        private readonly CancellationTokenSource _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        /// <summary>True when the guard fired (not the viewer leaving or the server stopping).</summary>
+        public bool Stalled => _cts.IsCancellationRequested && !ct.IsCancellationRequested;
+
+        public CancellationToken Arm()
+        {
+            _cts.CancelAfter(timeout);
+            return _cts.Token;
+        }
+
+        public void Disarm() => _cts.CancelAfter(Timeout.InfiniteTimeSpan);
+
+        public void Dispose() => _cts.Dispose();
     }
 }

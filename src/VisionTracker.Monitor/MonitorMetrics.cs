@@ -20,6 +20,7 @@ internal sealed class MonitorMetrics
     private readonly Gauge _streamClients;
     private readonly Gauge _eventClients;
     private readonly Gauge _state;
+    private readonly Counter _droppedClients;
     private string? _lastState;
 
     public MonitorMetrics(LiveHub hub)
@@ -40,6 +41,10 @@ internal sealed class MonitorMetrics
         _streamClients = f.CreateGauge("vtrack_stream_clients", "Open MJPEG stream connections.");
         _eventClients = f.CreateGauge("vtrack_event_clients", "Open server-sent event connections.");
         _state = f.CreateGauge("vtrack_source_state", "1 for the source's current state.", ["state"]);
+        _droppedClients = f.CreateCounter(
+            "vtrack_http_clients_dropped_total",
+            "Stream and event viewers disconnected because they stopped reading (stalled) or fell a full queue behind (overflow).",
+            ["endpoint", "reason"]);
         Registry.AddBeforeCollectCallback(() => Refresh(hub.GetStatus()));
     }
 
@@ -47,6 +52,9 @@ internal sealed class MonitorMetrics
 
     /// <summary>Records <paramref name="frames"/> detections that took <paramref name="seconds"/> each on average.</summary>
     public void ObserveDetectorLatency(double seconds, long frames) => _latency.Observe(seconds, frames);
+
+    /// <summary>Counts a viewer of <paramref name="endpoint"/> (stream, events) disconnected for <paramref name="reason"/> (stalled, overflow).</summary>
+    public void CountDroppedClient(string endpoint, string reason) => _droppedClients.WithLabels(endpoint, reason).Inc();
 
     private void Refresh(MonitorStatus s)
     {

@@ -30,4 +30,13 @@ public sealed record MonitorOptions
 
     /// <summary>Most annotated frames encoded per second; frames in between are not drawn or encoded.</summary>
     public double MaxStreamFps { get; init; } = 10;
+
+    /// <summary>
+    /// How long one send to an <c>/stream.mjpg</c> or <c>/events</c> viewer may stay blocked (the viewer is not
+    /// reading) before that viewer is disconnected and counted in <c>vtrack_http_clients_dropped_total</c>. Nothing
+    /// is queued for a stalled viewer beyond the socket buffers: the stream keeps only the latest frame, and the
+    /// event feed at most 256 events per viewer (a viewer that falls that far behind is disconnected too, and its
+    /// browser resumes from Last-Event-ID).
+    /// </summary>
+    public TimeSpan SlowClientTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -181,6 +181,10 @@ public sealed class MonitorServer : IAsyncDisposable
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 0;
             k.Limits.MaxConcurrentConnections = 64;
+
+            // Viewers that stop reading are dropped by the endpoints after MonitorOptions.SlowClientTimeout and
+            // counted in /metrics; Kestrel's own rate check would close them first, uncounted.
+            k.Limits.MinResponseDataRate = null;
             k.Listen(listen.Ip, listen.Port);
         });
 

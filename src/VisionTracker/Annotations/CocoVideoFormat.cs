@@ -116,7 +116,7 @@ internal static class CocoVideoFormat
         }
         catch (JsonException ex)
         {
-            throw new VisionTrackerException($"{path}:{(ex.LineNumber ?? 0) + 1}: broken JSON ({ex.Message}); fix or re-export the file.", ex);
+            throw new VisionTrackerException($"{path}:{(ex.LineNumber ?? 0) + 1}: broken JSON ({MessageText.OneLine(ex.Message, 200)}); fix or re-export the file.", ex);
         }
 
         using (doc)
@@ -142,7 +142,7 @@ internal static class CocoVideoFormat
             {
                 string at = $"images[{i++}]";
                 long id = Long(path, img, at, "id");
-                frameOfImage[id] = (int)Long(path, img, at, "frame_index") + 1;
+                frameOfImage[id] = (int)Range(path, Long(path, img, at, "frame_index"), at + ".frame_index", 0, int.MaxValue - 1) + 1;
             }
 
             var classNames = new Dictionary<int, string>();
@@ -152,7 +152,7 @@ internal static class CocoVideoFormat
                 foreach (var c in Array(path, root, "categories").EnumerateArray())
                 {
                     string at = $"categories[{i++}]";
-                    int cls = (int)Long(path, c, at, "id") - 1;
+                    int cls = (int)Range(path, Long(path, c, at, "id"), at + ".id", int.MinValue + 1L, int.MaxValue) - 1;
                     string name = Str(path, c, at, "name", required: true)!;
                     classNames[cls] = name;
                 }
@@ -169,7 +169,7 @@ internal static class CocoVideoFormat
                     throw Schema(path, at + ".image_id", $"refers to image {imageId}, which is not in images");
                 }
 
-                int track = (int)Long(path, a, at, "track_id");
+                int track = (int)Range(path, Long(path, a, at, "track_id"), at + ".track_id", int.MinValue, int.MaxValue);
                 if (!a.TryGetProperty("bbox", out var bb) || bb.ValueKind != JsonValueKind.Array || bb.GetArrayLength() != 4)
                 {
                     throw Schema(path, at + ".bbox", "must be an array of 4 numbers [x, y, w, h]");
@@ -186,7 +186,7 @@ internal static class CocoVideoFormat
                     v[k] = bb[k].GetDouble();
                 }
 
-                int cls = (int)Long(path, a, at, "category_id") - 1;
+                int cls = (int)Range(path, Long(path, a, at, "category_id"), at + ".category_id", int.MinValue + 1L, int.MaxValue) - 1;
                 double score = a.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : 1;
                 rows.Add(new TrackRecord(frame, track, v[0], v[1], v[2], v[3], score, cls));
             }
@@ -228,6 +228,10 @@ internal static class CocoVideoFormat
         return l;
     }
 
+    /// <summary>An integer that must lie in [<paramref name="min"/>, <paramref name="max"/>] (so it converts to int without wrapping).</summary>
+    private static long Range(string path, long value, string at, long min, long max) =>
+        value >= min && value <= max ? value : throw Schema(path, at, $"is {value}, outside {min}..{max}");
+
     private static string? Str(string path, JsonElement e, string at, string name, bool required)
     {
         if (e.ValueKind != JsonValueKind.Object)
@@ -237,7 +241,15 @@ internal static class CocoVideoFormat
 
         if (e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String)
         {
-            return v.GetString();
+            try
+            {
+                return v.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // Found by fuzzing: JsonDocument checks a string's UTF-8 (and \u surrogate escapes) only when it is read.
+                throw Schema(path, $"{at}.{name}", "is not valid text (broken UTF-8 or a lone \\u surrogate escape)");
+            }
         }
 
         return required ? throw Schema(path, $"{at}.{name}", "is missing or not a string") : null;

@@ -96,13 +96,13 @@ internal static class CvatVideoFormat
         }
         catch (XmlException ex)
         {
-            throw new VisionTrackerException($"{path}:{ex.LineNumber}: broken XML ({ex.Message}); re-export the file from CVAT.", ex);
+            throw new VisionTrackerException($"{path}:{ex.LineNumber}: broken XML ({MessageText.OneLine(ex.Message, 200)}); re-export the file from CVAT.", ex);
         }
 
         var root = doc.Root;
         if (root is null || root.Name.LocalName != "annotations")
         {
-            throw new VisionTrackerException($"{path}:{Line(root)}: root element is <{root?.Name.LocalName}>, expected <annotations>; export as 'CVAT for video 1.1'.");
+            throw new VisionTrackerException($"{path}:{Line(root)}: root element is <{MessageText.OneLine(root?.Name.LocalName)}>, expected <annotations>; export as 'CVAT for video 1.1'.");
         }
 
         var task = root.Element("meta")?.Element("task") ?? root.Element("meta")?.Element("job");
@@ -143,7 +143,13 @@ internal static class CvatVideoFormat
         var rows = new List<TrackRecord>();
         foreach (var track in root.Elements("track"))
         {
-            int id = IntAttr(path, track, "id") + 1;
+            int id = IntAttr(path, track, "id");
+            if (id == int.MaxValue)
+            {
+                throw Bad(path, track, $"has id=\"{id}\", too large for a track id");
+            }
+
+            id++;
             string label = (string?)track.Attribute("label") ?? throw Bad(path, track, "has no label attribute");
             int cls = ClassOf(label);
             foreach (var box in track.Elements("box"))
@@ -154,6 +160,11 @@ internal static class CvatVideoFormat
                 }
 
                 int frame = IntAttr(path, box, "frame");
+                if (frame is < 0 or int.MaxValue)
+                {
+                    throw Bad(path, box, $"has frame=\"{frame}\"; frames run from 0");
+                }
+
                 double x1 = NumAttr(path, box, "xtl"), y1 = NumAttr(path, box, "ytl"), x2 = NumAttr(path, box, "xbr"), y2 = NumAttr(path, box, "ybr");
                 double occluded = IntAttr(path, box, "occluded", 0);
                 rows.Add(new TrackRecord(frame + 1, id, x1, y1, x2 - x1, y2 - y1, 1, cls, occluded == 1 ? 0 : 1));
@@ -198,13 +209,13 @@ internal static class CvatVideoFormat
             return fallback ?? throw Bad(path, e, $"has no {name} attribute");
         }
 
-        return int.TryParse(a.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw Bad(path, e, $"has {name}=\"{a.Value}\", not an integer");
+        return int.TryParse(a.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw Bad(path, e, $"has {name}=\"{MessageText.OneLine(a.Value)}\", not an integer");
     }
 
     private static double NumAttr(string path, XElement e, string name)
     {
         var a = e.Attribute(name) ?? throw Bad(path, e, $"has no {name} attribute");
-        return double.TryParse(a.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : throw Bad(path, e, $"has {name}=\"{a.Value}\", not a number");
+        return double.TryParse(a.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : throw Bad(path, e, $"has {name}=\"{MessageText.OneLine(a.Value)}\", not a number");
     }
 
     private static int? Int(string path, XElement? e)
@@ -214,6 +225,6 @@ internal static class CvatVideoFormat
             return null;
         }
 
-        return int.TryParse(e.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw Bad(path, e, $"holds \"{e.Value}\", not an integer");
+        return int.TryParse(e.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw Bad(path, e, $"holds \"{MessageText.OneLine(e.Value)}\", not an integer");
     }
 }

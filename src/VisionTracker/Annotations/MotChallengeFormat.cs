@@ -52,13 +52,19 @@ internal static class MotChallengeFormat
             {
                 if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]) || !double.IsFinite(v[i]))
                 {
-                    throw new VisionTrackerException($"{path}:{lineNo}: column {i + 1} '{parts[i]}' is not a number; fix or remove the line.");
+                    throw new VisionTrackerException($"{path}:{lineNo}: column {i + 1} '{MessageText.OneLine(parts[i])}' is not a number; fix or remove the line.");
                 }
             }
 
             if (v[0] != Math.Floor(v[0]) || v[0] < 1 || v[1] != Math.Floor(v[1]))
             {
                 throw new VisionTrackerException($"{path}:{lineNo}: frame and id must be integers and frames start at 1; fix the line.");
+            }
+
+            // A frame or id past the 32-bit range would be clamped on conversion, merging distinct tracks or frames.
+            if (v[0] > int.MaxValue || v[1] > int.MaxValue || v[1] < int.MinValue)
+            {
+                throw new VisionTrackerException($"{path}:{lineNo}: frame or id is beyond {int.MaxValue}; fix the line.");
             }
 
             rows.Add(new TrackRecord(

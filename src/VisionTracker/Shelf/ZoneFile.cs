@@ -82,39 +82,47 @@ public static class ZoneFile
 
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw Fail(source, null, "the top level must be an object like { \"zones\": [ ... ] }");
-            }
-
-            CheckProperties(root, FileProperties, source, null, "the top level");
-            if (!root.TryGetProperty("zones", out var zonesEl) || zonesEl.ValueKind != JsonValueKind.Array)
-            {
-                throw Fail(source, null, "it has no \"zones\" array; write { \"zones\": [ { \"name\": ..., \"polygon\": ... } ] }");
-            }
-
-            if (zonesEl.GetArrayLength() == 0)
-            {
-                throw Fail(source, null, "the \"zones\" array is empty; add at least one zone");
-            }
-
-            var zones = new List<Zone>();
-            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            int index = 0;
-            foreach (var zoneEl in zonesEl.EnumerateArray())
-            {
-                var zone = ParseZone(zoneEl, index, source, frameWidth, frameHeight);
-                if (!names.Add(zone.Name))
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
                 {
-                    throw Fail(source, zone.Name, "the name is used by another zone; give every zone a unique name");
+                    throw Fail(source, null, "the top level must be an object like { \"zones\": [ ... ] }");
                 }
 
-                zones.Add(zone);
-                index++;
-            }
+                CheckProperties(root, FileProperties, source, null, "the top level");
+                if (!root.TryGetProperty("zones", out var zonesEl) || zonesEl.ValueKind != JsonValueKind.Array)
+                {
+                    throw Fail(source, null, "it has no \"zones\" array; write { \"zones\": [ { \"name\": ..., \"polygon\": ... } ] }");
+                }
 
-            return zones;
+                if (zonesEl.GetArrayLength() == 0)
+                {
+                    throw Fail(source, null, "the \"zones\" array is empty; add at least one zone");
+                }
+
+                var zones = new List<Zone>();
+                var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                int index = 0;
+                foreach (var zoneEl in zonesEl.EnumerateArray())
+                {
+                    var zone = ParseZone(zoneEl, index, source, frameWidth, frameHeight);
+                    if (!names.Add(zone.Name))
+                    {
+                        throw Fail(source, zone.Name, "the name is used by another zone; give every zone a unique name");
+                    }
+
+                    zones.Add(zone);
+                    index++;
+                }
+
+                return zones;
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A string with broken UTF-8 or a lone \u surrogate escape fails only when it is read.
+                throw new VisionTrackerException($"Zones file '{MessageText.OneLine(source)}' holds text that is not valid (broken UTF-8 or a lone \\u surrogate escape): fix the strings.", ex);
+            }
         }
     }
 
@@ -141,7 +149,7 @@ public static class ZoneFile
             {
                 "SHELF" => ZoneKind.Shelf,
                 "AREA" => ZoneKind.Area,
-                _ => throw Fail(source, name, $"\"kind\" is {kindEl.GetRawText()}; use \"shelf\" (products, bottom-centre anchor) or \"area\" (people, centre anchor)"),
+                _ => throw Fail(source, name, $"\"kind\" is {MessageText.OneLine(kindEl.GetRawText())}; use \"shelf\" (products, bottom-centre anchor) or \"area\" (people, centre anchor)"),
             };
         }
 
@@ -167,7 +175,7 @@ public static class ZoneFile
             {
                 "EXIT" or "ONEXIT" => DwellReport.OnExit,
                 "THRESHOLD" or "ONTHRESHOLD" => DwellReport.OnThreshold,
-                _ => throw Fail(source, name, $"\"dwellReport\" is {repEl.GetRawText()}; use \"exit\" (one event when the visit ends, with its duration) or \"threshold\" (as soon as the visit passes dwellSeconds)"),
+                _ => throw Fail(source, name, $"\"dwellReport\" is {MessageText.OneLine(repEl.GetRawText())}; use \"exit\" (one event when the visit ends, with its duration) or \"threshold\" (as soon as the visit passes dwellSeconds)"),
             };
         }
 
@@ -187,7 +195,7 @@ public static class ZoneFile
             if (ptEl.ValueKind != JsonValueKind.Array || ptEl.GetArrayLength() != 2
                 || ptEl[0].ValueKind != JsonValueKind.Number || ptEl[1].ValueKind != JsonValueKind.Number)
             {
-                throw Fail(source, name, $"polygon point {points.Count + 1} is {ptEl.GetRawText()}; each point must be [x, y] with two numbers");
+                throw Fail(source, name, $"polygon point {points.Count + 1} is {MessageText.OneLine(ptEl.GetRawText())}; each point must be [x, y] with two numbers");
             }
 
             double x = ptEl[0].GetDouble(), y = ptEl[1].GetDouble();
@@ -210,7 +218,7 @@ public static class ZoneFile
         {
             if (normEl.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             {
-                throw Fail(source, name, $"\"normalized\" is {normEl.GetRawText()}; use true (0-1 coordinates) or false (pixels), or leave it out to detect it");
+                throw Fail(source, name, $"\"normalized\" is {MessageText.OneLine(normEl.GetRawText())}; use true (0-1 coordinates) or false (pixels), or leave it out to detect it");
             }
 
             normalized = normEl.GetBoolean();
@@ -269,7 +277,7 @@ public static class ZoneFile
         {
             if (c.ValueKind != JsonValueKind.String)
             {
-                throw Fail(source, name, $"class {c.GetRawText()} is not a string; write COCO class names such as \"bottle\"");
+                throw Fail(source, name, $"class {MessageText.OneLine(c.GetRawText())} is not a string; write COCO class names such as \"bottle\"");
             }
 
             try
@@ -278,7 +286,7 @@ public static class ZoneFile
             }
             catch (ArgumentException ex)
             {
-                throw new VisionTrackerException($"Zones file '{source}', zone '{name}': {ex.Message}", ex);
+                throw new VisionTrackerException(MessageText.OneLine($"Zones file '{source}', zone '{MessageText.OneLine(name)}': {ex.Message}", int.MaxValue), ex);
             }
         }
 
@@ -295,13 +303,13 @@ public static class ZoneFile
         string rule = allowZero ? ">= 0" : "> 0";
         if (v.ValueKind != JsonValueKind.Number)
         {
-            throw Fail(source, name, $"\"{property}\" is {v.GetRawText()}; give a number of seconds {rule}");
+            throw Fail(source, name, $"\"{property}\" is {MessageText.OneLine(v.GetRawText())}; give a number of seconds {rule}");
         }
 
         double d = v.GetDouble();
         if (!double.IsFinite(d) || d < min || (!allowZero && d == min))
         {
-            throw Fail(source, name, $"\"{property}\" is {v.GetRawText()}; give a number of seconds {rule}");
+            throw Fail(source, name, $"\"{property}\" is {MessageText.OneLine(v.GetRawText())}; give a number of seconds {rule}");
         }
 
         return d;
@@ -319,5 +327,5 @@ public static class ZoneFile
     }
 
     private static VisionTrackerException Fail(string source, string? zone, string problem) =>
-        new(zone is null ? $"Zones file '{source}': {problem}." : $"Zones file '{source}', zone '{zone}': {problem}.");
+        new(MessageText.OneLine(zone is null ? $"Zones file '{source}': {problem}." : $"Zones file '{source}', zone '{MessageText.OneLine(zone)}': {problem}.", int.MaxValue));
 }

@@ -11,6 +11,9 @@ public class BadFileTests
     [InlineData("1,1,10,10,5,5,1,-1,-1,-1\n2,1,10,10,5,5,1,-1\n", ":2:", "8 columns")] // wrong column count
     [InlineData("1,1,10,10,5\n", ":1:", "5 columns")] // too few
     [InlineData("\n\n1.5,1,10,10,5,5,1\n", ":3:", "integers")] // fractional frame
+    [InlineData("1,3000000000,10,10,5,5,1\n1,4000000000,10,10,5,5,1\n", ":1:", "beyond")] // ids that would clamp to one
+    [InlineData("1,1,10,10,5,5,1\n3e9,1,10,10,5,5,1\n", ":2:", "beyond")] // frame past int
+    [InlineData("1,1,1\u000b0,10,5,5,1\n", ":1:", "\\u000b")] // control character shown escaped, one line
     public void Mot_BadLine_ThrowsNamingFileAndLine(string content, string line, string what)
     {
         using var dir = TestData.TempDir();
@@ -27,6 +30,9 @@ public class BadFileTests
     [InlineData("<annotations>\n<track id=\"0\" label=\"a\">\n<box frame=\"zero\" xtl=\"0\" ytl=\"0\" xbr=\"1\" ybr=\"1\"/></track></annotations>", ":3:", "<box>")] // bad attribute
     [InlineData("<annotations>\n<track label=\"a\"></track></annotations>", ":2:", "<track>")] // missing id
     [InlineData("<root/>", ":1:", "<annotations>")] // wrong root
+    [InlineData("<annotations>\n<track id=\"0\" label=\"a\">\n<box frame=\"-3\" xtl=\"0\" ytl=\"0\" xbr=\"1\" ybr=\"1\"/></track></annotations>", ":3:", "frames run from 0")] // negative frame
+    [InlineData("<annotations>\n<track id=\"2147483647\" label=\"a\"></track></annotations>", ":2:", "too large")] // id + 1 would wrap
+    [InlineData("<annotations>\n<track id=\"0\" label=\"a\">\n<box frame=\"0\" xtl=\"1&#10;2\" ytl=\"0\" xbr=\"1\" ybr=\"1\"/></track></annotations>", ":3:", "1\\n2")] // newline in a value stays escaped
     public void Cvat_BrokenXml_ThrowsNamingFileAndLine(string content, string line, string what)
     {
         using var dir = TestData.TempDir();
@@ -44,6 +50,9 @@ public class BadFileTests
     [InlineData("{\"videos\":[{\"id\":1}],\"images\":[],\"annotations\":[{\"image_id\":1,\"bbox\":[1,2,3,4]}]}", "annotations[0].image_id")]
     [InlineData("{\"images\":[],\"annotations\":[]}", "videos")]
     [InlineData("{\"videos\":[{\"id\":1}],\n\"images\": [,]}", ":2:")]
+    [InlineData("{\"videos\":[{\"id\":1}],\"images\":[{\"id\":1,\"frame_index\":-1}],\"annotations\":[]}", "images[0].frame_index")] // negative frame
+    [InlineData("{\"videos\":[{\"id\":1}],\"images\":[{\"id\":1,\"frame_index\":4294967296}],\"annotations\":[]}", "images[0].frame_index")] // would wrap to frame 1
+    [InlineData("{\"videos\":[{\"id\":1}],\"images\":[{\"id\":1,\"frame_index\":0}],\"annotations\":[{\"image_id\":1,\"track_id\":4294967297,\"bbox\":[1,2,3,4],\"category_id\":1}]}", "annotations[0].track_id")] // would wrap to track 1
     public void Coco_SchemaError_ThrowsNamingFileAndElement(string content, string element)
     {
         using var dir = TestData.TempDir();
