@@ -4,7 +4,8 @@ namespace VisionTracker.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks: <c>dotnet run -c Release --project tests/VisionTracker.Benchmarks -- --filter '*'</c>;
-/// <c>-- quick</c> prints minimum-of-many Stopwatch timings of the association instead (for shared, noisy CPUs).
+/// <c>-- quick</c> prints minimum-of-many Stopwatch timings of the association instead (for shared, noisy CPUs);
+/// <c>-- tracking [variant ...]</c> runs the tracker ablation on real data (<see cref="TrackingAblation"/>).
 /// </summary>
 internal static class Program
 {
@@ -13,6 +14,12 @@ internal static class Program
         if (args.Length == 1 && args[0] == "quick")
         {
             QuickTiming.Run();
+            return;
+        }
+
+        if (args.Length >= 1 && args[0] == "tracking")
+        {
+            TrackingAblation.Run(args[1..]);
             return;
         }
 

@@ -28,6 +28,8 @@ internal sealed class DetectorOptions
 
     public Option<bool> Nms { get; } = new("--nms") { Description = "Class-aware NMS (off by default: DETRs do not need it)." };
 
+    public Option<bool> AllLabels { get; } = new("--all-labels") { Description = "Keep every label above --conf for each decoder query (default: one object per query, its best class)." };
+
     public Option<bool> NoEmbeddings { get; } = new("--no-embeddings") { Description = "Do not tap the decoder embeddings (the tracker then uses geometry, or --reid)." };
 
     /// <summary>Adds every option to <paramref name="command"/>; <paramref name="defaultConf"/> overrides the score default and <paramref name="confDescription"/> its help line.</summary>
@@ -46,6 +48,7 @@ internal sealed class DetectorOptions
         command.Options.Add(Classes);
         command.Options.Add(Threads);
         command.Options.Add(Nms);
+        command.Options.Add(AllLabels);
         command.Options.Add(NoEmbeddings);
         return this;
     }
@@ -91,6 +94,7 @@ internal sealed class DetectorOptions
             ClassFilter = ClassFilter(p),
             ExecutionProvider = p.GetValue(Device) ?? "cpu",
             ClassAwareNms = p.GetValue(Nms),
+            AllClassesPerQuery = p.GetValue(AllLabels),
             EnableEmbeddingTap = !p.GetValue(NoEmbeddings),
             IntraOpThreads = p.GetValue(Threads) ?? Environment.ProcessorCount,
             Log = msg => Console.Error.WriteLine($"note: {msg}"),

@@ -531,7 +531,7 @@ public sealed class DetrDetector : IDetector
         {
             int cls = labels64 ? (int)l64[r] : l32[r];
             float s = scores[r];
-            if (!Keep(cls, s))
+            if (!Keep(cls, s) || (!_options.AllClassesPerQuery && !IsQueryBest(r, query, boxes, scores, labels64 ? l64 : default, l32)))
             {
                 continue;
             }
@@ -545,6 +545,35 @@ public sealed class DetrDetector : IDetector
         }
 
         return n;
+    }
+
+    /// <summary>
+    /// Whether top-k row <paramref name="r"/> is its query's best row among the classes kept: no other row of the same
+    /// query with a class that <see cref="DetrDetectorOptions.ClassFilter"/> keeps scores higher (ties go to the earlier
+    /// row). Rows of one query share the tapped query index; without the tap they share the query's box exactly (the
+    /// deploy head gathers one box per query), which identifies the query just as well.
+    /// </summary>
+    private bool IsQueryBest(int r, ReadOnlySpan<long> query, ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, ReadOnlySpan<long> l64, ReadOnlySpan<int> l32)
+    {
+        float s = scores[r];
+        ReadOnlySpan<float> box = boxes.Slice(4 * r, 4);
+        IReadOnlySet<int>? filter = _options.ClassFilter;
+        for (int o = 0; o < scores.Length; o++)
+        {
+            if (o == r || scores[o] < s || (scores[o] == s && o > r)
+                || (filter is not null && !filter.Contains(l64.IsEmpty ? l32[o] : (int)l64[o])))
+            {
+                continue;
+            }
+
+            bool same = query.IsEmpty ? boxes.Slice(4 * o, 4).SequenceEqual(box) : query[o] == query[r];
+            if (same)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private int DecodeDetr(IReadOnlyList<OrtValue> outputs, in Mapping map, int b, int batch)
@@ -605,7 +634,7 @@ public sealed class DetrDetector : IDetector
             float score = 1f / (1f + MathF.Exp(-logits[i]));
             int q = i / classes;
             int cls = i - (q * classes);
-            if (!Keep(cls, score))
+            if (!Keep(cls, score) || (!_options.AllClassesPerQuery && !IsBestClass(logits.Slice(q * classes, classes), cls, _options.ClassFilter)))
             {
                 continue;
             }
@@ -618,6 +647,21 @@ public sealed class DetrDetector : IDetector
         }
 
         return n;
+    }
+
+    /// <summary>Whether <paramref name="cls"/> is the query's arg-max class among those <paramref name="filter"/> keeps (ties go to the lower class id).</summary>
+    private static bool IsBestClass(ReadOnlySpan<float> logits, int cls, IReadOnlySet<int>? filter)
+    {
+        float l = logits[cls];
+        for (int c = 0; c < logits.Length; c++)
+        {
+            if ((logits[c] > l || (logits[c] == l && c < cls)) && (filter is null || filter.Contains(c)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private BoxF NormalizedCxcywh(ReadOnlySpan<float> b, in Mapping map)

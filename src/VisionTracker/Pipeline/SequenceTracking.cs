@@ -164,9 +164,26 @@ internal static class SequenceTracking
         ArgumentNullException.ThrowIfNull(tracker);
         tracker.Reset();
         var builder = new TrackSequenceBuilder();
+        var late = new List<LateTrackBox>();
+        var frameOf = new Dictionary<double, int>();
         for (int k = 0; k < detections.Frames.Count; k++)
         {
+            frameOf.TryAdd(detections.Timestamps[k], k);
             builder.Add(k, tracker.Update(detections.Frames[k], detections.Timestamps[k]));
+            if (tracker is IOfflineTracker offline)
+            {
+                // Boxes of tracks confirmed this frame, for the frames they were tentative in.
+                offline.DrainLateBoxes(late);
+                foreach (LateTrackBox b in late)
+                {
+                    if (frameOf.TryGetValue(b.TimestampSeconds, out int f))
+                    {
+                        builder.Add(f, new Detections([b.Box], [b.Score], [b.ClassId], trackIds: [b.TrackId]));
+                    }
+                }
+
+                late.Clear();
+            }
         }
 
         var seq = builder.Build(detections.Name, detections.Width, detections.Height, detections.Fps);

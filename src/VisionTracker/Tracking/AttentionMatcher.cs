@@ -158,6 +158,8 @@ internal sealed class AttentionMatcher
     /// <param name="dim">Embedding size; 0 for geometry only.</param>
     /// <param name="assignment">The assignment workspace to solve with.</param>
     /// <param name="trackLost">Per track, whether it is Lost (its appearance term is weighted by <see cref="TrackerOptions.LostAppearanceWeight"/>); empty: none is.</param>
+    /// <param name="pairAllowed">Optional extra gate, rows x cols (e.g. the Kalman Mahalanobis gate); false forbids the pair. Empty: no extra gate.</param>
+    /// <param name="appearance">Optional appearance similarities, rows x cols, used instead of the embedding dot products (e.g. the best cosine over a track's gallery). Empty: the dot products.</param>
     public AssignmentResult Match(
         ReadOnlySpan<float> trackEmb,
         ReadOnlySpan<BoxF> trackBoxes,
@@ -168,11 +170,13 @@ internal sealed class AttentionMatcher
         ReadOnlySpan<int> detClasses,
         int dim,
         LinearAssignment assignment,
-        ReadOnlySpan<bool> trackLost = default)
+        ReadOnlySpan<bool> trackLost = default,
+        ReadOnlySpan<bool> pairAllowed = default,
+        ReadOnlySpan<float> appearance = default)
     {
         ArgumentNullException.ThrowIfNull(assignment);
         int t = trackBoxes.Length, n = detBoxes.Length;
-        Score(trackEmb, trackBoxes, trackClasses, trackSecondsUnseen, detEmb, detBoxes, detClasses, dim, trackLost);
+        Score(trackEmb, trackBoxes, trackClasses, trackSecondsUnseen, detEmb, detBoxes, detClasses, dim, trackLost, pairAllowed, appearance);
         float threshold = -MathF.Log(_options.MinMatchProbability);
         return assignment.Solve(_cost.AsSpan(0, t * n), t, n, threshold);
     }
@@ -187,6 +191,8 @@ internal sealed class AttentionMatcher
     /// <param name="detClasses">Detection classes.</param>
     /// <param name="dim">Embedding size; 0 for geometry only.</param>
     /// <param name="trackLost">Per track, whether it is Lost; empty: none is.</param>
+    /// <param name="pairAllowed">Optional extra gate, rows x cols; empty: none.</param>
+    /// <param name="appearanceSim">Optional appearance similarities replacing the embedding dot products, rows x cols; empty: the dot products.</param>
     public void Score(
         ReadOnlySpan<float> trackEmb,
         ReadOnlySpan<BoxF> trackBoxes,
@@ -196,9 +202,16 @@ internal sealed class AttentionMatcher
         ReadOnlySpan<BoxF> detBoxes,
         ReadOnlySpan<int> detClasses,
         int dim,
-        ReadOnlySpan<bool> trackLost = default)
+        ReadOnlySpan<bool> trackLost = default,
+        ReadOnlySpan<bool> pairAllowed = default,
+        ReadOnlySpan<float> appearanceSim = default)
     {
         int t = trackBoxes.Length, n = detBoxes.Length;
+        if ((!pairAllowed.IsEmpty && pairAllowed.Length != t * n) || (!appearanceSim.IsEmpty && appearanceSim.Length != t * n))
+        {
+            throw new ArgumentException($"Pair gates and appearance must be {t} x {n}.");
+        }
+
         if (trackClasses.Length != t || trackSecondsUnseen.Length != t || detClasses.Length != n || (!trackLost.IsEmpty && trackLost.Length != t))
         {
             throw new ArgumentException("Track and detection columns disagree in length.");
@@ -246,7 +259,7 @@ internal sealed class AttentionMatcher
             ReadOnlySpan<float> qp = _peTracks.AsSpan(i * EncodingDim, EncodingDim);
             Span<float> row = _logits.AsSpan(i * w, w);
             int cls = trackClasses[i];
-            float appearance = !trackLost.IsEmpty && trackLost[i] ? _options.LostAppearanceWeight : _options.AppearanceWeight;
+            float appearanceWeight = !trackLost.IsEmpty && trackLost[i] ? _options.LostAppearanceWeight : _options.AppearanceWeight;
             for (int j = 0; j < n; j++)
             {
                 BoxF db = detBoxes[j];
@@ -254,6 +267,7 @@ internal sealed class AttentionMatcher
 
                 // Gate: classes differ, or out of reach and not overlapping (cheap corner test before any IoU).
                 if (detClasses[j] != cls
+                    || (!pairAllowed.IsEmpty && !pairAllowed[(i * n) + j])
                     || (((dx * dx) + (dy * dy)) > reach2 && (db.X1 >= tb.X2 || tb.X1 >= db.X2 || db.Y1 >= tb.Y2 || tb.Y1 >= db.Y2)))
                 {
                     row[j] = float.NegativeInfinity;
@@ -263,9 +277,13 @@ internal sealed class AttentionMatcher
                 float iou = tb.IoU(db);
 
                 float s = gamma2 * TensorPrimitives.Dot(qp, _peDets.AsSpan(j * EncodingDim, EncodingDim));
-                if (dim > 0)
+                if (!appearanceSim.IsEmpty)
                 {
-                    s += appearance * TensorPrimitives.Dot(qe, detEmb.Slice(j * dim, dim));
+                    s += appearanceWeight * appearanceSim[(i * n) + j];
+                }
+                else if (dim > 0)
+                {
+                    s += appearanceWeight * TensorPrimitives.Dot(qe, detEmb.Slice(j * dim, dim));
                 }
 
                 row[j] = (s + (_options.IouWeight * iou)) * invTau;

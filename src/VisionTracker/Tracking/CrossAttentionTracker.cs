@@ -34,7 +34,7 @@ namespace VisionTracker.Tracking;
 /// set the score thresholds of <see cref="TrackerOptions"/> in the file's units. Output boxes are the matched
 /// detections' boxes (not Kalman-smoothed).
 /// </example>
-public sealed class CrossAttentionTracker : ITracker
+public sealed class CrossAttentionTracker : ITracker, IOfflineTracker
 {
     private readonly TrackerEngine _engine;
 
@@ -51,4 +51,7 @@ public sealed class CrossAttentionTracker : ITracker
 
     /// <inheritdoc/>
     public void Reset() => _engine.Reset();
+
+    /// <inheritdoc/>
+    public void DrainLateBoxes(List<LateTrackBox> into) => _engine.DrainLateBoxes(into);
 }

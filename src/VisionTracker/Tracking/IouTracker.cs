@@ -7,7 +7,7 @@ namespace VisionTracker.Tracking;
 /// score-fused IoU over confirmed and lost tracks, second stage IoU with low-score detections, tentative stage IoU).
 /// Embeddings are ignored.
 /// </summary>
-public sealed class IouTracker : ITracker
+public sealed class IouTracker : ITracker, IOfflineTracker
 {
     private readonly TrackerEngine _engine;
 
@@ -24,4 +24,7 @@ public sealed class IouTracker : ITracker
 
     /// <inheritdoc/>
     public void Reset() => _engine.Reset();
+
+    /// <inheritdoc/>
+    public void DrainLateBoxes(List<LateTrackBox> into) => _engine.DrainLateBoxes(into);
 }

@@ -11,6 +11,10 @@ internal sealed class Track
 {
     private KalmanState _kalman;
     private float[] _embedding;
+    private float[] _gallery = [];
+    private int _galleryCount;
+    private int _galleryNext;
+    private List<(double Time, BoxF Box, float Score)>? _tentativeBoxes;
 
     private Track(int id, int classId, in BoxF box, float score, double time, TrackState state)
     {
@@ -65,16 +69,31 @@ internal sealed class Track
     /// <summary>Embedding EMA in the matcher's centred, unit-norm space; empty when none.</summary>
     public ReadOnlySpan<float> Embedding => _embedding;
 
+    /// <summary>Number of embeddings in the gallery (see <see cref="TrackerOptions.EmbeddingGallerySize"/>).</summary>
+    public int GalleryCount => _galleryCount;
+
+    /// <summary>Gallery embedding <paramref name="k"/> (0 ≤ k &lt; <see cref="GalleryCount"/>), same space as <see cref="Embedding"/>.</summary>
+    public ReadOnlySpan<float> GalleryItem(int k) => _gallery.AsSpan(k * _embedding.Length, _embedding.Length);
+
+    /// <summary>Boxes matched while tentative (kept only when asked for at <see cref="Start"/>); empty otherwise.</summary>
+    public IReadOnlyList<(double Time, BoxF Box, float Score)> TentativeBoxes => (IReadOnlyList<(double Time, BoxF Box, float Score)>?)_tentativeBoxes ?? [];
+
     /// <summary>The Kalman state (read-only, for tests and diagnostics).</summary>
     public KalmanState Kalman => _kalman;
 
     /// <summary>Starts a track from a detection.</summary>
-    public static Track Start(int id, int classId, in BoxF box, float score, double time, bool confirmed, int detectionIndex, ReadOnlySpan<float> embedding)
+    public static Track Start(int id, int classId, in BoxF box, float score, double time, bool confirmed, int detectionIndex, ReadOnlySpan<float> embedding, bool keepTentativeBoxes = false, int gallerySize = 0)
     {
         var t = new Track(id, classId, box, score, time, confirmed ? TrackState.Confirmed : TrackState.Tentative) { MatchedDetection = detectionIndex };
         if (!embedding.IsEmpty)
         {
             t._embedding = embedding.ToArray();
+            t.AddToGallery(embedding, gallerySize);
+        }
+
+        if (keepTentativeBoxes && !confirmed)
+        {
+            t._tentativeBoxes = [(time, box, score)];
         }
 
         return t;
@@ -102,7 +121,7 @@ internal sealed class Track
     /// Matches the track to a detection: Kalman update, hit count, confirmation after <paramref name="confirmHits"/>,
     /// re-activation of a lost track, and (when <paramref name="updateEmbedding"/>) the embedding EMA.
     /// </summary>
-    public void Update(in BoxF box, float score, double time, int detectionIndex, ReadOnlySpan<float> embedding, bool updateEmbedding, float momentum, int confirmHits)
+    public void Update(in BoxF box, float score, double time, int detectionIndex, ReadOnlySpan<float> embedding, bool updateEmbedding, float momentum, int confirmHits, int gallerySize = 0)
     {
         KalmanBoxFilter.Update(ref _kalman, box);
         Hits++;
@@ -115,14 +134,22 @@ internal sealed class Track
         {
             State = TrackState.Confirmed;
         }
+        else if (State == TrackState.Tentative)
+        {
+            _tentativeBoxes?.Add((time, box, score));
+        }
 
         if (updateEmbedding && !embedding.IsEmpty)
         {
             if (_embedding.Length != embedding.Length)
             {
                 _embedding = embedding.ToArray();
+                _galleryCount = 0;
+                AddToGallery(embedding, gallerySize);
                 return;
             }
+
+            AddToGallery(embedding, gallerySize);
 
             // ema = normalise(m·ema + (1−m)·e); a zero memory simply becomes e.
             TensorPrimitives.Multiply(_embedding, momentum, _embedding);
@@ -133,6 +160,30 @@ internal sealed class Track
                 TensorPrimitives.Divide(_embedding, norm, _embedding);
             }
         }
+    }
+
+    /// <summary>Forgets the boxes kept while tentative (after they were emitted).</summary>
+    public void ClearTentativeBoxes() => _tentativeBoxes = null;
+
+    // Ring buffer of the last gallerySize embeddings (allocated once per track).
+    private void AddToGallery(ReadOnlySpan<float> embedding, int gallerySize)
+    {
+        if (gallerySize <= 0)
+        {
+            return;
+        }
+
+        int dim = embedding.Length;
+        if (_gallery.Length != gallerySize * dim)
+        {
+            _gallery = new float[gallerySize * dim];
+            _galleryCount = 0;
+            _galleryNext = 0;
+        }
+
+        embedding.CopyTo(_gallery.AsSpan(_galleryNext * dim, dim));
+        _galleryNext = (_galleryNext + 1) % gallerySize;
+        _galleryCount = Math.Min(_galleryCount + 1, gallerySize);
     }
 
     /// <summary>The track went unmatched this frame.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using VisionTracker.Detection;
 using VisionTracker.Geometry;
 
@@ -32,6 +33,9 @@ internal sealed class TrackerEngine
     private readonly List<Track> _queries = [];
     private readonly List<int> _keys = [];
     private int[] _highOf = [];
+    private bool[] _pairAllowed = [];
+    private float[] _appearance = [];
+    private readonly List<LateTrackBox> _late = [];
     private int _nextId = 1;
     private double _lastTime = double.NaN;
     private bool _firstFrame = true;
@@ -52,6 +56,7 @@ internal sealed class TrackerEngine
     public void Reset()
     {
         _tracks.Clear();
+        _late.Clear();
         _matcher?.Reset();
         _nextId = 1;
         _lastTime = double.NaN;
@@ -124,7 +129,7 @@ internal sealed class TrackerEngine
         }
         else
         {
-            IouStage(_pool, _high, boxes, classes, scores, 1f - _options.FirstStageMinIou, fuseScore: true, dets, highEmb, dim, time);
+            IouStage(_pool, _high, boxes, classes, scores, 1f - _options.FirstStageMinIou, fuseScore: true, dets, highEmb, dim, time, _options.MahalanobisGate);
         }
 
         // 4. Second stage: still-unmatched confirmed tracks against low detections by IoU.
@@ -179,16 +184,92 @@ internal sealed class TrackerEngine
         bool confirmAtOnce = (_firstFrame && _options.ConfirmOnFirstFrame) || _options.ConfirmHits <= 1;
         foreach (int d in _high)
         {
-            if (!_detUsed[d] && scores[d] >= _options.NewTrackScore)
+            if (!_detUsed[d] && scores[d] >= _options.NewTrackScore && !DuplicatesMatchedTrack(boxes[d], classes[d]))
             {
                 ReadOnlySpan<float> e = dim > 0 ? highEmb.Slice(_highOf[d] * dim, dim) : default;
-                _tracks.Add(Track.Start(_nextId++, classes[d], boxes[d], scores[d], time, confirmAtOnce, d, e));
+                _tracks.Add(Track.Start(_nextId++, classes[d], boxes[d], scores[d], time, confirmAtOnce, d, e, _options.BackfillTentative, _options.EmbeddingGallerySize));
                 _detUsed[d] = true;
             }
         }
 
+        RemoveDuplicateTracks();
+
         _firstFrame = false;
         return Output(dets);
+    }
+
+    /// <summary>Moves the late (backfilled) boxes collected since the last call into <paramref name="into"/>.</summary>
+    public void DrainLateBoxes(List<LateTrackBox> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        into.AddRange(_late);
+        _late.Clear();
+    }
+
+    /// <summary>Whether <paramref name="box"/> overlaps a box matched to a live track this frame by more than <see cref="TrackerOptions.DuplicateBirthIou"/>.</summary>
+    private bool DuplicatesMatchedTrack(in BoxF box, int cls)
+    {
+        float limit = _options.DuplicateBirthIou;
+        if (limit <= 0f)
+        {
+            return false;
+        }
+
+        foreach (Track t in _tracks)
+        {
+            if (t.MatchedThisFrame && t.ClassId == cls && t.State != TrackState.Removed && t.LastBox.IoU(box) > limit)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Of two confirmed tracks matched this frame whose boxes overlap by more than
+    /// <see cref="TrackerOptions.DuplicateTrackIou"/>, removes the younger (fewer frames since it started; ties: the
+    /// later id), as ByteTrack's <c>remove_duplicate_stracks</c> keeps the longer history.
+    /// </summary>
+    private void RemoveDuplicateTracks()
+    {
+        float limit = _options.DuplicateTrackIou;
+        if (limit <= 0f)
+        {
+            return;
+        }
+
+        bool any = false;
+        for (int a = 0; a < _tracks.Count; a++)
+        {
+            Track ta = _tracks[a];
+            if (ta.State != TrackState.Confirmed || !ta.MatchedThisFrame)
+            {
+                continue;
+            }
+
+            for (int b = a + 1; b < _tracks.Count; b++)
+            {
+                Track tb = _tracks[b];
+                if (tb.State != TrackState.Confirmed || !tb.MatchedThisFrame || tb.ClassId != ta.ClassId || ta.LastBox.IoU(tb.LastBox) <= limit)
+                {
+                    continue;
+                }
+
+                Track younger = tb.Age < ta.Age || (tb.Age == ta.Age && tb.Id > ta.Id) ? tb : ta;
+                younger.MarkRemoved();
+                any = true;
+                if (younger == ta)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (any)
+        {
+            _tracks.RemoveAll(static t => t.State == TrackState.Removed);
+        }
     }
 
     /// <summary>
@@ -287,9 +368,52 @@ internal sealed class TrackerEngine
             }
         }
 
+        ReadOnlySpan<bool> allowed = default;
+        if (_options.MahalanobisGate)
+        {
+            Grow(ref _pairAllowed, t * h);
+            for (int i = 0; i < t; i++)
+            {
+                KalmanState ks = queries[i].Kalman;
+                for (int k = 0; k < h; k++)
+                {
+                    _pairAllowed[(i * h) + k] = KalmanBoxFilter.GatingDistance(ks, _boxes[k]) <= KalmanBoxFilter.ChiSquare95Dof4;
+                }
+            }
+
+            allowed = _pairAllowed.AsSpan(0, t * h);
+        }
+
+        ReadOnlySpan<float> appearance = default;
+        if (dim > 0 && _options.EmbeddingGallerySize > 0)
+        {
+            Grow(ref _appearance, t * h);
+            for (int i = 0; i < t; i++)
+            {
+                Track tr = queries[i];
+                ReadOnlySpan<float> ema = _trackEmb.AsSpan(i * dim, dim);
+                for (int k = 0; k < h; k++)
+                {
+                    ReadOnlySpan<float> e = _keyEmb.AsSpan(k * dim, dim);
+                    float best = TensorPrimitives.Dot(ema, e);
+                    if (tr.Embedding.Length == dim)
+                    {
+                        for (int g = 0; g < tr.GalleryCount; g++)
+                        {
+                            best = MathF.Max(best, TensorPrimitives.Dot(tr.GalleryItem(g), e));
+                        }
+                    }
+
+                    _appearance[(i * h) + k] = best;
+                }
+            }
+
+            appearance = _appearance.AsSpan(0, t * h);
+        }
+
         AssignmentResult r = _matcher!.Match(
             _trackEmb.AsSpan(0, t * dim), _trackBoxes.AsSpan(0, t), _trackClasses.AsSpan(0, t), _unseen.AsSpan(0, t),
-            _keyEmb.AsSpan(0, h * dim), _boxes.AsSpan(0, h), _classes.AsSpan(0, h), dim, _lap, _lost.AsSpan(0, t));
+            _keyEmb.AsSpan(0, h * dim), _boxes.AsSpan(0, h), _classes.AsSpan(0, h), dim, _lap, _lost.AsSpan(0, t), allowed, appearance);
         foreach ((int row, int col) in r.Matches)
         {
             int d = _keys[col];
@@ -298,7 +422,7 @@ internal sealed class TrackerEngine
     }
 
     /// <summary>An IoU stage (ByteTrack): cost 1 − IoU (× score when fused), class-gated, solved with a threshold.</summary>
-    private void IouStage(List<Track> tracks, List<int> detIdx, ReadOnlySpan<BoxF> boxes, ReadOnlySpan<int> classes, ReadOnlySpan<float> scores, float maxCost, bool fuseScore, Detections dets, ReadOnlySpan<float> highEmb, int dim, double time)
+    private void IouStage(List<Track> tracks, List<int> detIdx, ReadOnlySpan<BoxF> boxes, ReadOnlySpan<int> classes, ReadOnlySpan<float> scores, float maxCost, bool fuseScore, Detections dets, ReadOnlySpan<float> highEmb, int dim, double time, bool mahalanobis = false)
     {
         int t = tracks.Count, m = detIdx.Count;
         if (t == 0 || m == 0)
@@ -315,7 +439,8 @@ internal sealed class TrackerEngine
             {
                 int d = detIdx[j];
                 float c;
-                if (_detUsed[d] || classes[d] != tr.ClassId)
+                if (_detUsed[d] || classes[d] != tr.ClassId
+                    || (mahalanobis && KalmanBoxFilter.GatingDistance(tr.Kalman, boxes[d]) > KalmanBoxFilter.ChiSquare95Dof4))
                 {
                     c = float.PositiveInfinity;
                 }
@@ -344,7 +469,27 @@ internal sealed class TrackerEngine
         float score = dets.Scores[d];
         bool clean = score >= _options.EmbeddingUpdateMinScore && _maxOverlap[d] <= _options.EmbeddingUpdateMaxOverlap;
         bool seed = !track.HasEmbedding && !embedding.IsEmpty;
-        track.Update(dets.Boxes[d], score, time, d, embedding, clean || seed, _options.EmbeddingMomentum, _options.ConfirmHits);
+        float momentum = _options.EmbeddingMomentum;
+        if (_options.ConfidenceWeightedEmbedding)
+        {
+            // Deep OC-SORT: α = α_f + (1 − α_f)·(1 − (s − σ)/(1 − σ)); a score at σ keeps the memory, 1 updates by 1 − α_f.
+            float sigma = _options.EmbeddingUpdateMinScore;
+            float trust = sigma < 1f ? Math.Clamp((score - sigma) / (1f - sigma), 0f, 1f) : 1f;
+            momentum += (1f - momentum) * (1f - trust);
+        }
+
+        bool wasTentative = track.State == TrackState.Tentative;
+        track.Update(dets.Boxes[d], score, time, d, embedding, clean || seed, momentum, _options.ConfirmHits, _options.EmbeddingGallerySize);
+        if (wasTentative && track.State == TrackState.Confirmed && track.TentativeBoxes.Count > 0)
+        {
+            foreach (var (t, b, sc) in track.TentativeBoxes)
+            {
+                _late.Add(new LateTrackBox(t, track.Id, b, sc, track.ClassId));
+            }
+
+            track.ClearTentativeBoxes();
+        }
+
         _detUsed[d] = true;
     }
 

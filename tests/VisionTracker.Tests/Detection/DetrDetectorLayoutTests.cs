@@ -58,11 +58,29 @@ public sealed class DetrDetectorLayoutTests
     }
 
     [Fact]
-    public void RfDetr_SyntheticGraph_DecodesSigmoidTopKOverQueriesAndClasses()
+    public void RfDetr_SyntheticGraph_DefaultKeepsOneObjectPerQuery_ItsBestClass()
     {
         using var dir = TestData.TempDir();
         string path = RfDetrGraph().Save(dir, "rfdetr.onnx");
         using var det = new DetrDetector(new DetrDetectorOptions { ModelPath = path, ScoreThreshold = 0.3f, IntraOpThreads = 1, Log = _ => { } });
+        using var frame = new Mat(FrameH, FrameW, MatType.CV_8UC3, Scalar.All(0));
+
+        var d = det.Detect(frame);
+
+        // Query 2 scores 0.818 as class 1 and 0.622 as class 0: only its best class is a detection.
+        Assert.Equal(2, d.Count);
+        Assert.Equal([0, 1], d.ClassIds.ToArray());
+        Assert.Equal(Sigmoid(2f), d.Scores[0], 5);
+        Assert.Equal(Sigmoid(1.5f), d.Scores[1], 5);
+        Assert.Equal([0.5f, 1.5f], d.Embedding(1).ToArray());
+    }
+
+    [Fact]
+    public void RfDetr_SyntheticGraph_AllClassesPerQuery_DecodesSigmoidTopKOverQueriesAndClasses()
+    {
+        using var dir = TestData.TempDir();
+        string path = RfDetrGraph().Save(dir, "rfdetr.onnx");
+        using var det = new DetrDetector(new DetrDetectorOptions { ModelPath = path, ScoreThreshold = 0.3f, AllClassesPerQuery = true, IntraOpThreads = 1, Log = _ => { } });
         using var frame = new Mat(FrameH, FrameW, MatType.CV_8UC3, Scalar.All(0));
 
         var d = det.Detect(frame);
@@ -87,37 +105,9 @@ public sealed class DetrDetectorLayoutTests
     [Fact]
     public void RtDetr_SyntheticTopKGraph_DecodesPixelBoxesAndMapsRowsToQueryEmbeddings()
     {
-        // A miniature DEIM deploy head: class MatMul -> Sigmoid -> flatten -> TopK(3); query = index / 2, label = index % 2,
-        // boxes = per-query normalised xyxy gathered by query and scaled by orig_target_sizes.
         using var dir = TestData.TempDir();
-        string path = new OnnxGraphBuilder()
-            .Input("images", 1, 1, 3, 8, 8)
-            .Input("orig_target_sizes", 7, 1, 2)
-            .Constant("hidden_value", [1, 3, 2], [0f, 3f, 2f, -1f, -2f, -2f])
-            .Node("Identity", ["hidden_value"], ["hidden"])
-            .Initializer("dec_score_head.weight", [2, 2], OnnxGraphBuilder.Identity(2))
-            .Node("MatMul", ["hidden", "dec_score_head.weight"], ["logits"], "dec_score_head/MatMul")
-            .Node("Sigmoid", ["logits"], ["prob"])
-            .ConstantInt64("flat_shape", [2], [1, 6])
-            .Node("Reshape", ["prob", "flat_shape"], ["flat"])
-            .ConstantInt64("k", [1], [3])
-            .Node("TopK", ["flat", "k"], ["scores", "topk_index"])
-            .ConstantInt64("num_classes", [], [2])
-            .Node("Div", ["topk_index", "num_classes"], ["query"], "postprocessor/Div")
-            .Node("Mul", ["query", "num_classes"], ["query_x_classes"])
-            .Node("Sub", ["topk_index", "query_x_classes"], ["labels"])
-            .Constant("box_table", [3, 4], [0.1f, 0.2f, 0.5f, 0.6f, 0.5f, 0.5f, 1f, 1f, 0f, 0f, 0.1f, 0.1f])
-            .Node("Gather", ["box_table", "query"], ["query_boxes"], null, "", ("axis", 0))
-            .Node("Cast", ["orig_target_sizes"], ["sizes"], null, "", ("to", 1))
-            .Node("Concat", ["sizes", "sizes"], ["sizes4"], null, "", ("axis", 1))
-            .ConstantInt64("axis1", [1], [1])
-            .Node("Unsqueeze", ["sizes4", "axis1"], ["sizes4u"])
-            .Node("Mul", ["query_boxes", "sizes4u"], ["boxes"])
-            .Output("labels", 7, 1, 3)
-            .Output("boxes", 1, 1, 3, 4)
-            .Output("scores", 1, 1, 3)
-            .Save(dir, "rtdetr.onnx");
-        using var det = new DetrDetector(new DetrDetectorOptions { ModelPath = path, ScoreThreshold = 0.3f, IntraOpThreads = 1, Log = _ => { } });
+        string path = RtDetrTopKGraph().Save(dir, "rtdetr.onnx");
+        using var det = new DetrDetector(new DetrDetectorOptions { ModelPath = path, ScoreThreshold = 0.3f, AllClassesPerQuery = true, IntraOpThreads = 1, Log = _ => { } });
         using var frame = new Mat(FrameH, FrameW, MatType.CV_8UC3, Scalar.All(0));
 
         var d = det.Detect(frame);
@@ -135,6 +125,67 @@ public sealed class DetrDetectorLayoutTests
         Assert.Equal([0f, 3f], d.Embedding(0).ToArray());
         Assert.Equal([2f, -1f], d.Embedding(1).ToArray());
         Assert.Equal([0f, 3f], d.Embedding(2).ToArray());
+    }
+
+    // A miniature DEIM deploy head: class MatMul -> Sigmoid -> flatten -> TopK(3); query = index / 2, label = index % 2,
+    // boxes = per-query normalised xyxy gathered by query and scaled by orig_target_sizes. Rows: query 0 class 1
+    // (0.953), query 1 class 0 (0.881), query 0 class 0 (0.5, the same box again under its second label).
+    private static OnnxGraphBuilder RtDetrTopKGraph() => new OnnxGraphBuilder()
+        .Input("images", 1, 1, 3, 8, 8)
+        .Input("orig_target_sizes", 7, 1, 2)
+        .Constant("hidden_value", [1, 3, 2], [0f, 3f, 2f, -1f, -2f, -2f])
+        .Node("Identity", ["hidden_value"], ["hidden"])
+        .Initializer("dec_score_head.weight", [2, 2], OnnxGraphBuilder.Identity(2))
+        .Node("MatMul", ["hidden", "dec_score_head.weight"], ["logits"], "dec_score_head/MatMul")
+        .Node("Sigmoid", ["logits"], ["prob"])
+        .ConstantInt64("flat_shape", [2], [1, 6])
+        .Node("Reshape", ["prob", "flat_shape"], ["flat"])
+        .ConstantInt64("k", [1], [3])
+        .Node("TopK", ["flat", "k"], ["scores", "topk_index"])
+        .ConstantInt64("num_classes", [], [2])
+        .Node("Div", ["topk_index", "num_classes"], ["query"], "postprocessor/Div")
+        .Node("Mul", ["query", "num_classes"], ["query_x_classes"])
+        .Node("Sub", ["topk_index", "query_x_classes"], ["labels"])
+        .Constant("box_table", [3, 4], [0.1f, 0.2f, 0.5f, 0.6f, 0.5f, 0.5f, 1f, 1f, 0f, 0f, 0.1f, 0.1f])
+        .Node("Gather", ["box_table", "query"], ["query_boxes"], null, "", ("axis", 0))
+        .Node("Cast", ["orig_target_sizes"], ["sizes"], null, "", ("to", 1))
+        .Node("Concat", ["sizes", "sizes"], ["sizes4"], null, "", ("axis", 1))
+        .ConstantInt64("axis1", [1], [1])
+        .Node("Unsqueeze", ["sizes4", "axis1"], ["sizes4u"])
+        .Node("Mul", ["query_boxes", "sizes4u"], ["boxes"])
+        .Output("labels", 7, 1, 3)
+        .Output("boxes", 1, 1, 3, 4)
+        .Output("scores", 1, 1, 3);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void RtDetr_SyntheticTopKGraph_DefaultKeepsOneObjectPerQuery_WithAndWithoutTheQueryIndexTap(bool tap)
+    {
+        // With the tap, rows of one query share the tapped query index; without it, they share the gathered box.
+        using var dir = TestData.TempDir();
+        string path = RtDetrTopKGraph().Save(dir, "rtdetr.onnx");
+        using var det = new DetrDetector(new DetrDetectorOptions { ModelPath = path, ScoreThreshold = 0.3f, EnableEmbeddingTap = tap, IntraOpThreads = 1, Log = _ => { } });
+        using var frame = new Mat(FrameH, FrameW, MatType.CV_8UC3, Scalar.All(0));
+
+        var d = det.Detect(frame);
+
+        Assert.Equal(tap, det.Tap?.QueryIndexSource is not null);
+        Assert.Equal(2, d.Count);
+        Assert.Equal([1, 0], d.ClassIds.ToArray());
+        Assert.Equal(Sigmoid(3f), d.Scores[0], 5);
+        Assert.Equal(Sigmoid(2f), d.Scores[1], 5);
+        AssertBox(10f, 10f, 50f, 30f, d.Boxes[0]);
+        AssertBox(50f, 25f, 100f, 50f, d.Boxes[1]);
+
+        // With a class filter the best class is chosen among the kept ones: query 0 is class 0 at 0.5 when only class 0
+        // is asked for, once.
+        using var filtered = new DetrDetector(new DetrDetectorOptions { ModelPath = path, ScoreThreshold = 0.3f, EnableEmbeddingTap = tap, ClassFilter = new HashSet<int> { 0 }, IntraOpThreads = 1, Log = _ => { } });
+        var f = filtered.Detect(frame);
+        Assert.Equal([0, 0], f.ClassIds.ToArray());
+        Assert.Equal(0.5f, f.Scores[1], 5);
+        AssertBox(50f, 25f, 100f, 50f, f.Boxes[0]);
+        AssertBox(10f, 10f, 50f, 30f, f.Boxes[1]);
     }
 
     [Fact]

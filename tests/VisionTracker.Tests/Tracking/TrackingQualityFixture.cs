@@ -31,6 +31,7 @@ public sealed class TrackingQualityFixture : IDisposable
     private readonly Lazy<ReidEmbedder> _embedder = new(() => new ReidEmbedder(TestData.Model("osnet_x0_25_msmt17.onnx")));
     private readonly object _gate = new();
     private SequenceDetections? _bottles;
+    private SequenceDetections? _aisle;
 
     /// <summary>Femto person detections with decoder embeddings, every <paramref name="step"/>-th frame.</summary>
     internal SequenceDetections Femto(string sequence, int step = 1)
@@ -96,6 +97,43 @@ public sealed class TrackingQualityFixture : IDisposable
 
             return _bottles;
         }
+    }
+
+    /// <summary>Femto person detections (score ≥ 0.1) with decoder embeddings on every frame of store-aisle.mp4 (no ground truth).</summary>
+    internal SequenceDetections StoreAisle()
+    {
+        lock (_gate)
+        {
+            if (_aisle is null)
+            {
+                using var src = new VisionTracker.Video.VideoFileSource(TestData.Video("store-aisle.mp4"));
+                _aisle = SequenceTracking.Detect(src, _detector.Value, 1, new HashSet<int> { 0 }, 0.1f);
+            }
+
+            return _aisle;
+        }
+    }
+
+    /// <summary>
+    /// Output box pairs with IoU &gt; 0.6 in one frame (DATA.md's duplicate count: one object given two tracks, or two
+    /// objects overlapping heavily).
+    /// </summary>
+    internal static int OverlappingPairs(TrackSequence result)
+    {
+        int n = 0;
+        foreach (var frame in result.Rows.GroupBy(r => r.Frame))
+        {
+            var boxes = frame.Select(r => VisionTracker.Geometry.BoxF.FromXywh((float)r.Left, (float)r.Top, (float)r.Width, (float)r.Height)).ToArray();
+            for (int i = 0; i < boxes.Length; i++)
+            {
+                for (int j = i + 1; j < boxes.Length; j++)
+                {
+                    n += boxes[i].IoU(boxes[j]) > 0.6f ? 1 : 0;
+                }
+            }
+        }
+
+        return n;
     }
 
     /// <summary>Scores a tracker output against the sequence's ground truth (renumbered for the step) with the project's evaluator.</summary>

@@ -20,6 +20,7 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
     private const string Osnet = "cross-attention (OSNet emb.)";
     private const string NoEmbedding = "cross-attention (no emb.)";
     private const string Iou = "IoU";
+    private const string ByteTrack = "ByteTrack (C# port)";
 
     private readonly TrackingQualityFixture _fx;
     private readonly ITestOutputHelper _out;
@@ -36,18 +37,21 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
-    public void TudCampus_FemtoDetections_CrossAttentionBeatsIouOnIdf1(int step)
+    public void TudCampus_FemtoDetections_CrossAttentionBeatsIouAndByteTrack(int step)
     {
-        // Measured (every frame): decoder H 51.02 IDF1 72.65 IDSW 3; OSNet 50.45 / 69.66 / 3; IoU 47.69 / 63.27 / 5.
-        // Measured (every 3rd):   decoder H 53.94 IDF1 73.86 IDSW 1; OSNet 54.82 / 74.69 / 0; IoU 49.81 / 66.39 / 3.
+        // Measured (every frame): decoder H 51.30 IDF1 71.90 IDSW 2; OSNet 50.37 / 70.04 / 3; IoU 47.58 / 63.07 / 5;
+        //   ByteTrack port 50.49 / 68.72 / 3 (DATA.md: 50.52 / 68.72 / 3).
+        // Measured (every 3rd):   decoder H 53.94 IDF1 73.86 IDSW 1; OSNet 54.82 / 74.69 / 0; IoU 49.81 / 66.39 / 3;
+        //   ByteTrack port 47.36 / 65.53 / 8 (DATA.md: 47.96 / 66.95 / 7).
         var floors = step == 1
-            ? new Dictionary<string, Floor> { [Decoder] = new(50.0, 71.5, 4), [Osnet] = new(49.5, 68.5, 4), [Iou] = new(46.5, 62.0, 6) }
-            : new Dictionary<string, Floor> { [Decoder] = new(53.0, 72.5, 2), [Osnet] = new(53.5, 73.5, 1), [Iou] = new(48.5, 65.0, 4) };
+            ? new Dictionary<string, Floor> { [Decoder] = new(51.0, 71.75, 2), [Osnet] = new(50.0, 69.5, 3), [Iou] = new(47.0, 62.5, 5) }
+            : new Dictionary<string, Floor> { [Decoder] = new(53.5, 73.5, 1), [Osnet] = new(54.5, 74.5, 0), [Iou] = new(49.5, 66.0, 3) };
         var runs = new Dictionary<string, IReadOnlyDictionary<string, double>>
         {
             [Decoder] = Run(_fx.Femto(TrackingQualityFixture.TudCampus, step), new CrossAttentionTracker(), step),
             [Osnet] = Run(_fx.FemtoReid(TrackingQualityFixture.TudCampus, step), new CrossAttentionTracker(), step),
             [Iou] = Run(_fx.Femto(TrackingQualityFixture.TudCampus, step), new IouTracker(), step),
+            [ByteTrack] = Run(_fx.Femto(TrackingQualityFixture.TudCampus, step), new ByteTrackReference(), step),
         };
 
         Report($"TUD-Campus, Femto person detections (score >= 0.1), {Every(step)}", runs);
@@ -55,6 +59,46 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
         Assert.True(runs[Decoder]["IDF1"] > runs[Iou]["IDF1"], "cross-attention (decoder) should beat IoU on IDF1");
         Assert.True(runs[Osnet]["IDF1"] > runs[Iou]["IDF1"], "cross-attention (OSNet) should beat IoU on IDF1");
         Assert.True(runs[Decoder]["IDSW"] < runs[Iou]["IDSW"], "cross-attention (decoder) should switch ids less than IoU");
+
+        // DATA.md's ByteTrack reference on the same detections: +3 IDF1 and fewer id switches at both rates, +2 HOTA at
+        // every 3rd frame. At every frame HOTA is only above it (51.30 against 50.52; the +2 goal is not reached).
+        var (refHota, refIdf1, refIdsw) = step == 1 ? (50.52, 68.72, 3) : (47.96, 66.95, 7);
+        Assert.True(runs[Decoder]["IDF1"] >= refIdf1 + 3, $"IDF1 {runs[Decoder]["IDF1"]:0.00} should be ByteTrack's {refIdf1} + 3");
+        Assert.True(runs[Decoder]["IDSW"] < refIdsw, $"{runs[Decoder]["IDSW"]} id switches should be fewer than ByteTrack's {refIdsw}");
+        Assert.True(runs[Decoder]["HOTA"] >= refHota + (step == 1 ? 0.5 : 2), $"HOTA {runs[Decoder]["HOTA"]:0.00} against ByteTrack's {refHota}");
+
+        // Duplicates (DATA.md's held-out failure): output box pairs with IoU > 0.6 in one frame; 11 before the birth check.
+        Assert.True(runs[Decoder]["pairs"] <= (step == 1 ? 3 : 0), $"{runs[Decoder]["pairs"]} overlapping output pairs");
+    }
+
+    [Fact]
+    public void ByteTrackPort_ReproducesTheDataMdReference_OnTudCampusEveryFrame()
+    {
+        // DATA.md: published ByteTrack, default parameters, Femto detections (score >= 0.1): 50.52 50.22 50.95 60.17 68.72 3.
+        var s = Run(_fx.Femto(TrackingQualityFixture.TudCampus), new ByteTrackReference(), 1);
+        Report("TUD-Campus, ByteTrack port against DATA.md", new() { [ByteTrack] = s });
+        Assert.Equal(50.52, s["HOTA"], 0.1);
+        Assert.Equal(50.22, s["DetA"], 0.1);
+        Assert.Equal(50.95, s["AssA"], 0.1);
+        Assert.Equal(60.17, s["MOTA"], 0.02);
+        Assert.Equal(68.72, s["IDF1"], 0.02);
+        Assert.Equal(3, s["IDSW"]);
+    }
+
+    [Fact]
+    public void StoreAisle_FemtoDetections_NoOverlappingOutputPairs()
+    {
+        // No ground truth: the duplicate count alone (one shopper given two tracks shows as a pair with IoU > 0.6).
+        var aisle = _fx.StoreAisle();
+        foreach (ITracker tracker in new ITracker[] { new CrossAttentionTracker(), new IouTracker() })
+        {
+            var result = SequenceTracking.Track(aisle, tracker);
+            int pairs = TrackingQualityFixture.OverlappingPairs(result);
+            int ids = result.Rows.Select(r => r.Id).Distinct().Count();
+            _out.WriteLine($"store-aisle, {tracker.GetType().Name}: {result.Rows.Count} boxes, {ids} ids, {pairs} overlapping pairs");
+            Assert.Equal(0, pairs);
+            Assert.Equal(3, ids); // three shoppers, one id each
+        }
     }
 
     [Fact]
@@ -93,10 +137,11 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
     [Fact]
     public void Mot17Mini_FemtoDetections_CombinedFloors()
     {
-        // Measured (7 sequences of 4-8 frames, combined): every tracker H 31.94 DetA 12.03 IDF1 25.03 IDSW 0. Too short
-        // for association to matter; the low DetA is Femto at 416 px missing small people in 1920x1080 frames.
+        // Measured (7 sequences of 4-8 frames, combined): every project tracker H 31.94 DetA 12.03 IDF1 25.03 IDSW 0, the
+        // ByteTrack port 32.10 / 12.12 / 25.03 / 0 (its Kalman boxes). Too short for association to matter; the low DetA is
+        // Femto at 416 px missing small people in 1920x1080 frames. The +2 HOTA goal against ByteTrack is NOT met here.
         var runs = new Dictionary<string, IReadOnlyDictionary<string, double>>();
-        foreach (var (name, make, reid) in new (string, Func<ITracker>, bool)[] { (Decoder, () => new CrossAttentionTracker(), false), (Osnet, () => new CrossAttentionTracker(), true), (Iou, () => new IouTracker(), false) })
+        foreach (var (name, make, reid) in new (string, Func<ITracker>, bool)[] { (Decoder, () => new CrossAttentionTracker(), false), (Osnet, () => new CrossAttentionTracker(), true), (Iou, () => new IouTracker(), false), (ByteTrack, () => new ByteTrackReference(), false) })
         {
             var results = TrackingQualityFixture.Mot17Mini
                 .Select(s => (s, 1, SequenceTracking.Track(reid ? _fx.FemtoReid(s) : _fx.Femto(s), make())))
@@ -105,7 +150,7 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
         }
 
         Report("MOT17-mini (7 FRCNN sequences, 4-8 frames each), Femto person detections, combined", runs);
-        AssertFloors(runs, new Dictionary<string, Floor> { [Decoder] = new(31.0, 24.0, 1), [Osnet] = new(31.0, 24.0, 1), [Iou] = new(31.0, 24.0, 1) });
+        AssertFloors(runs, new Dictionary<string, Floor> { [Decoder] = new(31.5, 24.5, 0), [Osnet] = new(31.5, 24.5, 0), [Iou] = new(31.5, 24.5, 0), [ByteTrack] = new(31.5, 24.5, 0) });
     }
 
     [Fact]
@@ -142,19 +187,26 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
         Assert.Equal(1f, all.Max());
     }
 
-    private static IReadOnlyDictionary<string, double> Run(SequenceDetections dets, ITracker tracker, int step) =>
-        TrackingQualityFixture.Score(TrackingQualityFixture.TudCampus, step, SequenceTracking.Track(dets, tracker));
+    private static IReadOnlyDictionary<string, double> Run(SequenceDetections dets, ITracker tracker, int step)
+    {
+        TrackSequence result = SequenceTracking.Track(dets, tracker);
+        return new Dictionary<string, double>(TrackingQualityFixture.Score(TrackingQualityFixture.TudCampus, step, result))
+        {
+            ["pairs"] = TrackingQualityFixture.OverlappingPairs(result),
+        };
+    }
 
     private static string Every(int step) => step == 1 ? "every frame" : step == 3 ? "every 3rd frame" : "every " + step.ToString(CultureInfo.InvariantCulture) + "th frame";
 
     private void Report(string title, Dictionary<string, IReadOnlyDictionary<string, double>> runs)
     {
         _out.WriteLine(title);
-        _out.WriteLine("| tracker | HOTA | DetA | AssA | MOTA | IDF1 | IDSW |");
-        _out.WriteLine("|---|---|---|---|---|---|---|");
+        _out.WriteLine("| tracker | HOTA | DetA | AssA | MOTA | IDF1 | IDSW | FP | pairs |");
+        _out.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var (name, s) in runs)
         {
-            _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {s["HOTA"]:0.00} | {s["DetA"]:0.00} | {s["AssA"]:0.00} | {s["MOTA"]:0.00} | {s["IDF1"]:0.00} | {s["IDSW"]:0} |"));
+            string pairs = s.TryGetValue("pairs", out double p) ? p.ToString("0", CultureInfo.InvariantCulture) : "";
+            _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {s["HOTA"]:0.00} | {s["DetA"]:0.00} | {s["AssA"]:0.00} | {s["MOTA"]:0.00} | {s["IDF1"]:0.00} | {s["IDSW"]:0} | {s["CLR_FP"]:0} | {pairs} |"));
         }
     }
 

@@ -1,0 +1,305 @@
+using System.Globalization;
+using System.Reflection;
+using VisionTracker.Annotations;
+using VisionTracker.Detection;
+using VisionTracker.Evaluation;
+using VisionTracker.Geometry;
+using VisionTracker.Pipeline;
+using VisionTracker.Tests.Tracking;
+using VisionTracker.Tracking;
+using VisionTracker.Video;
+
+namespace VisionTracker.Benchmarks;
+
+/// <summary>
+/// Tracker ablation on real data (docs/tracking-quality.md): <c>dotnet run -c Release --project
+/// tests/VisionTracker.Benchmarks -- tracking [variant ...]</c>, each variant <c>name:Option=value;Option=value</c>
+/// over <see cref="TrackerOptions"/> (the name alone is the defaults). Detections are computed once and cached under
+/// <c>$VTRACK_CACHE</c> (default /tmp/vtrack-det-cache): Femto person detections (score ≥ 0.1, plain resize to 416)
+/// with decoder and OSNet embeddings, for TUD-Campus, the 7 MOT17-mini sequences and store-aisle.mp4.
+/// Prints HOTA/DetA/AssA/MOTA/IDF1/IDSW/FP plus "pairs": output box pairs with IoU &gt; 0.6 in one frame.
+/// </summary>
+internal static class TrackingAblation
+{
+    private static readonly string[] Mot17 =
+    [
+        "MOT17-mini/train/MOT17-02-FRCNN", "MOT17-mini/train/MOT17-04-FRCNN", "MOT17-mini/train/MOT17-05-FRCNN",
+        "MOT17-mini/train/MOT17-09-FRCNN", "MOT17-mini/train/MOT17-10-FRCNN", "MOT17-mini/train/MOT17-11-FRCNN",
+        "MOT17-mini/train/MOT17-13-FRCNN",
+    ];
+
+    private static string Data => Environment.GetEnvironmentVariable("VISIONTRACKER_DATA") ?? "/work/shared";
+
+    private static string CacheDir => Environment.GetEnvironmentVariable("VTRACK_CACHE") ?? "/tmp/vtrack-det-cache";
+
+    public static void Run(string[] args)
+    {
+        var variants = args.Length == 0 ? ["default"] : args;
+        var trackers = (Environment.GetEnvironmentVariable("VTRACK_TRACKERS") ?? "att,osnet,iou,byte").Split(',');
+        var sets = (Environment.GetEnvironmentVariable("VTRACK_SETS") ?? "tud1,tud3,mot17,aisle").Split(',');
+        Console.WriteLine("| variant | tracker | set | HOTA | DetA | AssA | MOTA | IDF1 | IDSW | FP | FN | pairs | ids |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (string v in variants)
+        {
+            (string name, TrackerOptions options) = Parse(v);
+            foreach (string tr in trackers)
+            {
+                foreach (string set in sets)
+                {
+                    var s = Evaluate(set, tr, options);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {tr} | {set} | {s.Get("HOTA"):0.00} | {s.Get("DetA"):0.00} | {s.Get("AssA"):0.00} | {s.Get("MOTA"):0.00} | {s.Get("IDF1"):0.00} | {s.Get("IDSW"):0} | {s.Get("CLR_FP"):0} | {s.Get("CLR_FN"):0} | {s.Get("pairs"):0} | {s.Get("ids"):0} |"));
+                }
+            }
+        }
+    }
+
+    private static double Get(this IReadOnlyDictionary<string, double> d, string k) => d.TryGetValue(k, out double v) ? v : double.NaN;
+
+    private static (string Name, TrackerOptions Options) Parse(string spec)
+    {
+        int colon = spec.IndexOf(':', StringComparison.Ordinal);
+        string name = colon < 0 ? spec : spec[..colon];
+        var o = new TrackerOptions();
+        if (colon >= 0)
+        {
+            foreach (string kv in spec[(colon + 1)..].Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string[] p = kv.Split('=');
+                PropertyInfo prop = typeof(TrackerOptions).GetProperty(p[0]) ?? throw new ArgumentException($"no option {p[0]}");
+                object value = prop.PropertyType.IsEnum ? Enum.Parse(prop.PropertyType, p[1]) : Convert.ChangeType(p[1], prop.PropertyType, CultureInfo.InvariantCulture);
+                prop.SetValue(o, value);
+            }
+        }
+
+        o.Validate();
+        return (name, o);
+    }
+
+    private static IReadOnlyDictionary<string, double> Evaluate(string set, string tracker, TrackerOptions options)
+    {
+        bool reid = tracker == "osnet";
+        switch (set)
+        {
+            case "tud1":
+            case "tud3":
+                {
+                    int step = set == "tud3" ? 3 : 1;
+                    var dets = Load("TUD-Campus", reid).EveryKth(step);
+                    var result = Track(dets, tracker, options);
+                    if (Environment.GetEnvironmentVariable("VTRACK_DUMP") is { Length: > 0 } dump)
+                    {
+                        Directory.CreateDirectory(dump);
+                        MotChallengeFormat.Write(Path.Combine(dump, $"{tracker}-{set}.txt"), result);
+                    }
+
+                    var d = new Dictionary<string, double>(Score("TUD-Campus", step, result)) { ["pairs"] = Pairs(result), ["ids"] = result.Rows.Select(r => r.Id).Distinct().Count() };
+                    return d;
+                }
+
+            case "mot17":
+                {
+                    var parts = new List<SequenceMetrics>();
+                    int pairs = 0;
+                    foreach (string s in Mot17)
+                    {
+                        var result = Track(Load(s, reid), tracker, options);
+                        pairs += Pairs(result);
+                        parts.Add(ScoreParts(s, 1, result));
+                    }
+
+                    return new Dictionary<string, double>(SequenceMetrics.Combine(parts).Summary()) { ["pairs"] = pairs };
+                }
+
+            default:
+                {
+                    if (set.StartsWith("mot17-", StringComparison.Ordinal))
+                    {
+                        string s = Mot17.First(x => x.Contains(set[6..], StringComparison.Ordinal));
+                        var result = Track(Load(s, reid), tracker, options);
+                        return new Dictionary<string, double>(Score(s, 1, result)) { ["pairs"] = Pairs(result) };
+                    }
+
+                    var aisle = Track(LoadVideo("store-aisle.mp4", reid), tracker, options);
+                    return new Dictionary<string, double> { ["pairs"] = Pairs(aisle), ["ids"] = aisle.Rows.Select(r => r.Id).Distinct().Count(), ["CLR_FP"] = aisle.Rows.Count };
+                }
+        }
+    }
+
+    private static TrackSequence Track(SequenceDetections dets, string tracker, TrackerOptions options)
+    {
+        ITracker t = tracker switch
+        {
+            "iou" => new IouTracker(options),
+            "byte" => new ByteTrackReference(),
+            _ => new CrossAttentionTracker(options),
+        };
+        return SequenceTracking.Track(tracker == "iou" ? dets : dets, t);
+    }
+
+    /// <summary>Output box pairs with IoU &gt; 0.6 in one frame (one object given two tracks).</summary>
+    internal static int Pairs(TrackSequence seq)
+    {
+        int n = 0;
+        foreach (var frame in seq.Rows.GroupBy(r => r.Frame))
+        {
+            var boxes = frame.Select(r => BoxF.FromXywh((float)r.Left, (float)r.Top, (float)r.Width, (float)r.Height)).ToArray();
+            for (int i = 0; i < boxes.Length; i++)
+            {
+                for (int j = i + 1; j < boxes.Length; j++)
+                {
+                    if (boxes[i].IoU(boxes[j]) > 0.6f)
+                    {
+                        n++;
+                    }
+                }
+            }
+        }
+
+        return n;
+    }
+
+    private static SequenceMetrics ScoreParts(string sequence, int step, TrackSequence result)
+    {
+        TrackSequence gt = SequenceTracking.ReadGroundTruth(Path.Combine(Data, "datasets", sequence), step);
+        var bench = gt.SourceColumns == 7 ? EvalBenchmark.Mot15 : EvalBenchmark.Mot17;
+        return MotEvaluator.Score(MotPreprocessor.Prepare(gt.Name, gt, result, gt.FrameCount, bench), new EvalOptions());
+    }
+
+    private static IReadOnlyDictionary<string, double> Score(string sequence, int step, TrackSequence result) => ScoreParts(sequence, step, result).Summary();
+
+    private static DetrDetector Detector() => new(new DetrDetectorOptions
+    {
+        ModelPath = Path.Combine(Data, "models", "deimv2_hgnetv2_femto_coco.onnx"),
+        ScoreThreshold = 0.1f,
+        ClassFilter = new HashSet<int> { 0 },
+        AllClassesPerQuery = Environment.GetEnvironmentVariable("VTRACK_ALL_LABELS") == "1",
+        Log = static _ => { },
+    });
+
+    private static SequenceDetections Load(string sequence, bool reid)
+    {
+        string file = Path.Combine(CacheDir, sequence.Replace('/', '_') + (reid ? ".osnet" : ".dec") + ".bin");
+        if (File.Exists(file))
+        {
+            return Read(file);
+        }
+
+        Directory.CreateDirectory(CacheDir);
+        string dir = Path.Combine(Data, "datasets", sequence);
+        SequenceDetections d;
+        if (reid)
+        {
+            using var emb = new ReidEmbedder(Path.Combine(Data, "models", "osnet_x0_25_msmt17.onnx"));
+            d = SequenceTracking.EmbedWithReid(dir, Load(sequence, false), emb);
+        }
+        else
+        {
+            using var det = Detector();
+            d = SequenceTracking.Detect(dir, det, 1, new HashSet<int> { 0 }, 0.1f);
+        }
+
+        Write(file, d);
+        return d;
+    }
+
+    private static SequenceDetections LoadVideo(string video, bool reid)
+    {
+        string file = Path.Combine(CacheDir, video + (reid ? ".osnet" : ".dec") + ".bin");
+        if (File.Exists(file))
+        {
+            return Read(file);
+        }
+
+        Directory.CreateDirectory(CacheDir);
+        using var det = Detector();
+        using var emb = new ReidEmbedder(Path.Combine(Data, "models", "osnet_x0_25_msmt17.onnx"));
+        using var src = new VideoFileSource(Path.Combine(Data, "videos", video));
+        var frames = new List<Detections>();
+        var framesReid = new List<Detections>();
+        var times = new List<double>();
+        while (src.Read() is { } f)
+        {
+            using (f)
+            {
+                var d = det.Detect(f.Image).WithClasses(new HashSet<int> { 0 }).WithMinScore(0.1f);
+                frames.Add(d);
+                framesReid.Add(emb.Embed(f.Image, d));
+                times.Add(f.TimestampSeconds);
+            }
+        }
+
+        var info = src.Info;
+        var a = new SequenceDetections(video, info.Width, info.Height, info.Fps, 1, frames, times);
+        Write(Path.Combine(CacheDir, video + ".dec.bin"), a);
+        Write(Path.Combine(CacheDir, video + ".osnet.bin"), a with { Frames = framesReid });
+        return Read(file);
+    }
+
+    private static void Write(string file, SequenceDetections d)
+    {
+        using var w = new BinaryWriter(File.Create(file));
+        w.Write(d.Name);
+        w.Write(d.Width);
+        w.Write(d.Height);
+        w.Write(d.Fps);
+        w.Write(d.Step);
+        w.Write(d.Frames.Count);
+        for (int k = 0; k < d.Frames.Count; k++)
+        {
+            var f = d.Frames[k];
+            w.Write(d.Timestamps[k]);
+            w.Write(f.Count);
+            w.Write(f.HasEmbeddings ? f.EmbeddingDim : 0);
+            for (int i = 0; i < f.Count; i++)
+            {
+                var b = f.Boxes[i];
+                w.Write(b.X1);
+                w.Write(b.Y1);
+                w.Write(b.X2);
+                w.Write(b.Y2);
+                w.Write(f.Scores[i]);
+                w.Write(f.ClassIds[i]);
+            }
+
+            foreach (float e in f.Embeddings)
+            {
+                w.Write(e);
+            }
+        }
+    }
+
+    private static SequenceDetections Read(string file)
+    {
+        using var r = new BinaryReader(File.OpenRead(file));
+        string name = r.ReadString();
+        int width = r.ReadInt32(), height = r.ReadInt32();
+        double fps = r.ReadDouble();
+        int step = r.ReadInt32(), count = r.ReadInt32();
+        var frames = new Detections[count];
+        var times = new double[count];
+        for (int k = 0; k < count; k++)
+        {
+            times[k] = r.ReadDouble();
+            int n = r.ReadInt32(), dim = r.ReadInt32();
+            var boxes = new BoxF[n];
+            var scores = new float[n];
+            var classes = new int[n];
+            for (int i = 0; i < n; i++)
+            {
+                boxes[i] = new BoxF(r.ReadSingle(), r.ReadSingle(), r.ReadSingle(), r.ReadSingle());
+                scores[i] = r.ReadSingle();
+                classes[i] = r.ReadInt32();
+            }
+
+            float[]? emb = dim > 0 ? new float[n * dim] : null;
+            for (int i = 0; emb is not null && i < emb.Length; i++)
+            {
+                emb[i] = r.ReadSingle();
+            }
+
+            frames[k] = new Detections(boxes, scores, classes, emb, dim);
+        }
+
+        return new SequenceDetections(name, width, height, fps, step, frames, times);
+    }
+}
