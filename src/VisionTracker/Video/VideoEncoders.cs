@@ -148,7 +148,7 @@ internal sealed class FfmpegH264Encoder : IFrameEncoder
         var psi = new ProcessStartInfo(setsid ?? ffmpeg) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = false, UseShellExecute = false };
         var ic = CultureInfo.InvariantCulture;
         List<string> args = [
-            "-hide_banner", "-nostdin", "-loglevel", "error",
+            "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
             "-f", "rawvideo", "-pix_fmt", "bgr24", "-video_size", string.Create(ic, $"{width}x{height}"), "-framerate", fps.ToString("0.######", ic), "-i", "pipe:0",
             "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p",
         ];
