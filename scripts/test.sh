@@ -12,6 +12,13 @@ set +e
 # A hung test fails the run after 10 minutes and is named (no dump), instead of running into the CI limit.
 dotnet test VisionTracker.sln -c Release --logger "console;verbosity=normal" --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+# Soak: `vtrack live` for 2 minutes on a stream that is killed and restarted (scripts/soak.sh); fails the run when
+# vtrack died, lost events or did not stop cleanly. Runs on the full suite (no extra arguments) or with VTRACK_SOAK=1.
+if { [ $# -eq 0 ] || [ "${VTRACK_SOAK:-0}" = "1" ]; } && [ "${VTRACK_SOAK:-1}" != "0" ]; then
+  soak_rc=0
+  bash scripts/soak.sh "${VTRACK_SOAK_MINUTES:-2}" TestResults/soak || soak_rc=$?
+  if [ "$soak_rc" -ne 0 ] && [ "$rc" -eq 0 ]; then rc=$soak_rc; fi
+fi
 set -e
 # Every fuzz target for a short time on its checked-in corpus (scripts/fuzz.sh, afl-fuzz); a crash fails the run.
 # VTRACK_FUZZ_SECONDS sets the time per target, VTRACK_SKIP_FUZZ=1 skips them.

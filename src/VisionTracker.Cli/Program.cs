@@ -6,6 +6,9 @@ namespace VisionTracker.Cli;
 /// <summary>The <c>vtrack</c> entry point.</summary>
 internal static class Program
 {
+    /// <summary>How long a stop signal waits for the running command to flush its outputs before the process exits.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(60);
+
     /// <summary>Builds the command tree. Each command lives in its own file under Commands/.</summary>
     public static RootCommand BuildRoot()
     {
@@ -18,7 +21,12 @@ internal static class Program
         return root;
     }
 
-    public static Task<int> Main(string[] args) => RunAsync(args);
+    public static Task<int> Main(string[] args)
+    {
+        // Before any work: long-running commands restart themselves with glibc's arenas capped (flat memory).
+        MallocArenaLimit.ReexecIfNeeded(args);
+        return RunAsync(args);
+    }
 
     /// <summary>Parses and runs one command line; returns the exit code (also the in-process entry for tests).</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -37,6 +45,8 @@ internal static class Program
             return ExitCodes.BadInput;
         }
 
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // Ctrl+C / SIGTERM cancel the run; the handler then flushes every export (COCO of a long run, the MP4's
+        // trailer). System.CommandLine's default gives it 2 s before returning anyway, which cut those short.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ShutdownGrace }).ConfigureAwait(false);
     }
 }

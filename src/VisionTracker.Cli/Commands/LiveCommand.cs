@@ -36,10 +36,11 @@ internal static class LiveCommand
         var frames = new Option<long?>("--frames") { Description = "Stop after this many frames (default: run until Ctrl+C)." };
         var reid = new Option<bool>("--reid") { Description = "Use OSNet re-ID embeddings of person crops." };
         var tracker = TrackerChoice.CreateOption();
+        var stdinStop = StdinStop.CreateOption();
         var det = new DetectorOptions();
         var cmd = new Command("live", "Monitor a camera or stream live, with a web dashboard, events and metrics.")
         {
-            source, http, allowRemote, token, realtime, zones, events, frames, reid, tracker,
+            source, http, allowRemote, token, realtime, zones, events, frames, reid, tracker, stdinStop,
         };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
@@ -53,7 +54,8 @@ internal static class LiveCommand
                 p.GetValue(tracker) ?? "attention",
                 p.GetValue(reid),
                 p.GetValue(frames));
-            await RunAsync(settings, () => det.Build(p), server => Console.WriteLine($"dashboard: {server.Address}  (Ctrl+C to stop)"), ct).ConfigureAwait(false);
+            using CancellationTokenSource stop = StdinStop.Link(p.GetValue(stdinStop), ct);
+            await RunAsync(settings, () => det.Build(p), server => Console.WriteLine($"dashboard: {server.Address}  (Ctrl+C to stop)"), stop.Token).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return cmd;

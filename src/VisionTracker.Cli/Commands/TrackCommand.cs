@@ -29,10 +29,11 @@ internal static class TrackCommand
         var interpolate = new Option<int>("--interpolate") { Description = "Fill track gaps up to N frames in the annotation exports (0: off).", DefaultValueFactory = _ => 0 };
         var frames = new Option<long?>("--frames") { Description = "Stop after this many frames." };
         var memoryLog = new Option<string?>("--memory-log") { Description = "Write resident memory every 50 frames to this CSV (frames,bytes) at the end of the run." };
+        var stdinStop = StdinStop.CreateOption();
         var loop = new Option<int>("--loop") { Description = "Play a file or sequence N times in a row (soak runs; memory is reported in the summary).", DefaultValueFactory = _ => 1 };
         var cmd = new Command("track", "Detect and track objects in a source, monitor zones, and export the tracks.")
         {
-            source, tracker, detections, reid, zones, output, force, export, interpolate, frames, loop, memoryLog,
+            source, tracker, detections, reid, zones, output, force, export, interpolate, frames, loop, memoryLog, stdinStop,
         };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
@@ -56,12 +57,14 @@ internal static class TrackCommand
             var memory = new MemorySampler();
             var (sinks, files) = ExportSinks.Create(exports, outDir, OutputFolder.SafeName(spec), info, run.ClassNames, run.Zones, p.GetValue(interpolate));
             sinks.InsertRange(0, [run.Summary, memory]);
+            using CancellationTokenSource stop = StdinStop.Link(p.GetValue(stdinStop), ct);
+            ct = stop.Token;
             try
             {
                 var pipeline = run.CreatePipeline(src, sinks, PipelineMode.Offline);
                 long? total = p.GetValue(frames) is { } f ? Math.Min(f, info.FrameCount ?? f) : info.FrameCount;
                 bool finished = await PipelineProgress.RunAsync(pipeline, total, info.Name, () => pipeline.RunAsync(ct)).ConfigureAwait(false);
-                PrintSummary(info, run, pipeline.Stats, memory, files, outDir, finished);
+                PrintSummary(info, run, pipeline.Stats, memory, files, outDir, finished, sinks.OfType<AnnotatedVideoSink>().FirstOrDefault()?.Encoder);
                 if (p.GetValue(memoryLog) is { } log)
                 {
                     File.WriteAllLines(log, ["frames,bytes", .. memory.Samples.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Frame},{m.Bytes}"))]);
@@ -80,7 +83,7 @@ internal static class TrackCommand
         return cmd;
     }
 
-    private static void PrintSummary(FrameSourceInfo info, TrackRun run, PipelineStats stats, MemorySampler memory, List<string> files, string outDir, bool finished)
+    private static void PrintSummary(FrameSourceInfo info, TrackRun run, PipelineStats stats, MemorySampler memory, List<string> files, string outDir, bool finished, string? videoEncoder)
     {
         var ic = CultureInfo.InvariantCulture;
         var table = new Table().Title(finished ? "run summary" : "run summary (cancelled: outputs flushed)").AddColumns("", "").HideHeaders();
@@ -100,6 +103,12 @@ internal static class TrackCommand
             {
                 table.AddRow("memory", Markup.Escape(string.Create(ic, $"{after[0].Bytes / 1048576.0:0} MB after {after[0].Frame} frames, max {after.Max(m => m.Bytes) / 1048576.0:0} MB, end {after[^1].Bytes / 1048576.0:0} MB ({memory.GrowthAfter(warm):+0.0%;-0.0%} after warm-up)")));
             }
+        }
+
+        table.AddRow("malloc", Markup.Escape(MallocArenaLimit.Describe()));
+        if (videoEncoder is not null)
+        {
+            table.AddRow("video", Markup.Escape(videoEncoder));
         }
 
         string tracks = string.Join(", ", run.Summary.TracksPerClass.OrderBy(kv => kv.Key).Select(kv => $"{run.ClassName(kv.Key)} {kv.Value}"));

@@ -22,6 +22,9 @@ public sealed class AnnotatedVideoSink : IFrameSink
     /// <summary>The file written.</summary>
     public string FilePath => _writer.FilePath;
 
+    /// <summary>What encodes the video (H.264 through ffmpeg, or mp4v through OpenCV).</summary>
+    public string Encoder => _writer.Encoder;
+
     /// <summary>Frames written.</summary>
     public long FramesWritten => _writer.FramesWritten;
 
@@ -33,7 +36,7 @@ public sealed class AnnotatedVideoSink : IFrameSink
     }
 
     /// <inheritdoc/>
-    public void Complete() => _writer.Dispose();
+    public void Complete() => _writer.Finish();
 
     /// <inheritdoc/>
     public void Dispose() => _writer.Dispose();

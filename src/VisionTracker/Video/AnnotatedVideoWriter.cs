@@ -6,7 +6,11 @@ namespace VisionTracker.Video;
 
 /// <summary>
 /// Writes an MP4 with boxes, track ids, class names and short trails (the last <see cref="TrailLength"/> centres
-/// of each track) drawn over the frames. Colours are stable per track id. Dispose finalises the file.
+/// of each track) drawn over the frames. Colours are stable per track id. The file is H.264 through the system
+/// ffmpeg when it is there (plays in browsers), else mp4v through OpenCV. It is written under
+/// <see cref="PartialPath"/> and renamed to <see cref="FilePath"/> only when complete (<see cref="Finish"/> or
+/// Dispose), so a killed run leaves the previous complete file or a file named <c>*.partial.mp4</c>, never a
+/// truncated file under the final name.
 /// </summary>
 public sealed class AnnotatedVideoWriter : IDisposable
 {
@@ -14,32 +18,28 @@ public sealed class AnnotatedVideoWriter : IDisposable
     public const int TrailLength = 30;
 
     private const int ForgetAfterFrames = 90;
-    private readonly VideoWriter _writer;
+    private readonly IFrameEncoder _encoder;
     private readonly Mat _canvas = new();
     private readonly Func<int, string> _className;
     private readonly Dictionary<int, Trail> _trails = [];
     private readonly List<int> _stale = [];
     private long _frame;
     private bool _disposed;
+    private bool _finished;
 
     /// <summary>Opens the output file.</summary>
     /// <param name="path">Output .mp4 path.</param>
     /// <param name="width">Frame width.</param>
     /// <param name="height">Frame height.</param>
     /// <param name="fps">Frames per second.</param>
-    /// <param name="fourcc">Codec: "mp4v" (default; works with the official OpenCvSharp Linux runtime). "avc1" needs an OpenCV/FFMPEG build with an H.264 encoder, which that runtime lacks.</param>
+    /// <param name="codec">"auto" (default): H.264 through the system ffmpeg when it is on PATH with libx264, else mp4v through OpenCV; "h264": ffmpeg required; any other 4 characters: an OpenCV fourcc (the official OpenCvSharp Linux runtime encodes mp4v but not avc1).</param>
     /// <param name="className">Class id to label; default COCO-80 names.</param>
     /// <exception cref="VisionTrackerException">The writer cannot be opened.</exception>
-    public AnnotatedVideoWriter(string path, int width, int height, double fps, string fourcc = "mp4v", Func<int, string>? className = null)
+    public AnnotatedVideoWriter(string path, int width, int height, double fps, string codec = "auto", Func<int, string>? className = null)
     {
         if (width <= 0 || height <= 0 || !(fps > 0))
         {
             throw new VisionTrackerException(FormattableString.Invariant($"{path}: invalid video size {width}x{height} at {fps} fps; pass a positive size and fps."));
-        }
-
-        if (fourcc.Length != 4)
-        {
-            throw new VisionTrackerException($"fourcc '{fourcc}' must have 4 characters, e.g. mp4v or avc1.");
         }
 
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -49,19 +49,21 @@ public sealed class AnnotatedVideoWriter : IDisposable
         }
 
         FilePath = path;
+        PartialPath = PartialPathOf(path);
         Width = width;
         Height = height;
         _className = className ?? CocoClasses.NameOf;
-        _writer = new VideoWriter(path, FourCC.FromString(fourcc), fps, new Size(width, height));
-        if (!_writer.IsOpened())
-        {
-            _writer.Dispose();
-            throw new VisionTrackerException($"{path}: OpenCV could not open a video writer with fourcc '{fourcc}'; use fourcc mp4v (avc1 needs an H.264-enabled OpenCV build) and a writable folder.");
-        }
+        _encoder = FrameEncoders.Open(PartialPath, width, height, fps, codec);
     }
 
-    /// <summary>Gets the output path.</summary>
+    /// <summary>Gets the output path (it exists once the video is complete).</summary>
     public string FilePath { get; }
+
+    /// <summary>Gets the path written while the video is incomplete: <c>NAME.partial.mp4</c> beside <see cref="FilePath"/>.</summary>
+    public string PartialPath { get; }
+
+    /// <summary>Gets what encodes the video, e.g. "H.264 (libx264 via ffmpeg, yuv420p, faststart)" or "mp4v (OpenCV; ...)".</summary>
+    public string Encoder => _encoder.Description;
 
     /// <summary>Gets the frame width.</summary>
     public int Width { get; }
@@ -148,11 +150,32 @@ public sealed class AnnotatedVideoWriter : IDisposable
         }
 
         overlay?.Invoke(_canvas);
-        _writer.Write(_canvas);
+        _encoder.Write(_canvas);
         _frame++;
     }
 
-    /// <summary>Finalises the file.</summary>
+    /// <summary>The partial file name for <paramref name="path"/>: <c>a/b.annotated.mp4</c> gives <c>a/b.annotated.partial.mp4</c>.</summary>
+    public static string PartialPathOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string ext = Path.GetExtension(path);
+        return string.Concat(path.AsSpan(0, path.Length - ext.Length), ".partial", ext);
+    }
+
+    /// <summary>Completes the video and renames it to <see cref="FilePath"/>; throws <see cref="VisionTrackerException"/> (leaving the partial file) when encoding failed.</summary>
+    public void Finish()
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        _encoder.Finish();
+        File.Move(PartialPath, FilePath, overwrite: true);
+    }
+
+    /// <summary>Completes the video (as <see cref="Finish"/>, but quietly) and releases the encoder.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -161,8 +184,16 @@ public sealed class AnnotatedVideoWriter : IDisposable
         }
 
         _disposed = true;
-        _writer.Release();
-        _writer.Dispose();
+        try
+        {
+            Finish();
+        }
+        catch (VisionTrackerException)
+        {
+            // The encoder failed: the partial file stays, named as such; Finish reports it to callers that ask.
+        }
+
+        _encoder.Dispose();
         _canvas.Dispose();
     }
 

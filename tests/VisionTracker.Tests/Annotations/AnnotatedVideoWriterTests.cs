@@ -11,8 +11,10 @@ namespace VisionTracker.Tests.Annotations;
 [Trait("Category", Categories.RealData)]
 public class AnnotatedVideoWriterTests
 {
-    // mp4v only: the official OpenCvSharp Linux runtime's FFMPEG build has no H.264 encoder, so avc1 fails to open here.
+    // auto: H.264 through the system ffmpeg (scripts/setup.sh installs it); mp4v: OpenCV's own encoder (the official
+    // OpenCvSharp Linux runtime's FFMPEG build has no H.264 encoder, so avc1 fails to open there).
     [Theory]
+    [InlineData("auto")]
     [InlineData("mp4v")]
     public void Write_ThirtyRealFrames_ReopensWithSameCountAndSize(string fourcc)
     {
@@ -67,6 +69,33 @@ public class AnnotatedVideoWriterTests
             Assert.True(Cv2.Mean(boxEdge).Val0 + Cv2.Mean(boxEdge).Val1 + Cv2.Mean(boxEdge).Val2 > 60, "box edge not drawn");
             Assert.True(Cv2.Mean(far).Val0 + Cv2.Mean(far).Val1 + Cv2.Mean(far).Val2 < 30, "untouched area changed too much");
         }
+    }
+
+    /// <summary>The default is H.264 that browsers play: libx264, yuv420p, the index (moov) before the data, every frame, and the final name only once complete.</summary>
+    [Fact]
+    public void Write_Default_IsBrowserPlayableH264WithEveryFrame()
+    {
+        Assert.True(VisionTracker.Video.FfmpegCliCapture.FfmpegPath is not null, "ffmpeg is not installed: run scripts/setup.sh");
+        using var dir = TestData.TempDir();
+        string outPath = dir.File("annotated.mp4");
+        using var src = new VideoFileSource(TestData.Video("store-aisle.mp4"));
+        using (var writer = new AnnotatedVideoWriter(outPath, src.Info.Width, src.Info.Height, src.Info.Fps))
+        {
+            Assert.StartsWith("H.264", writer.Encoder, StringComparison.Ordinal);
+            for (int i = 0; i < 45; i++)
+            {
+                using var frame = src.Read() ?? throw new InvalidOperationException("clip too short");
+                writer.Write(frame.Image, new Detections([new BoxF(10 + i, 20, 80 + i, 200)], [0.9f], [0], trackIds: [1]));
+            }
+
+            Assert.False(File.Exists(outPath), "the final name exists before the video is complete");
+            Assert.True(File.Exists(dir.File("annotated.partial.mp4")));
+        }
+
+        Assert.False(File.Exists(dir.File("annotated.partial.mp4")));
+        Assert.Equal(("h264", "yuv420p", 45), CliChild.Probe(outPath));
+        List<string> boxes = CliChild.TopLevelBoxes(outPath);
+        Assert.True(boxes.IndexOf("moov") is >= 0 and var moov && moov < boxes.IndexOf("mdat"), $"moov is not before mdat (no faststart): {string.Join(",", boxes)}");
     }
 
     [Fact]

@@ -37,4 +37,30 @@ public class MemoryTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"growth after {warmup} frames: {growth:P1}"));
         Assert.True(growth < 0.10, $"resident memory grew {growth:P1} after warm-up");
     }
+
+    /// <summary>
+    /// The CLI as users run it, video export on and no MALLOC_ARENA_MAX in the environment: vtrack caps glibc's
+    /// arenas itself (it re-executes with the limit, as the summary's malloc row says) and logs a complete memory
+    /// curve. The growth is printed, not asserted: with video on it is still above 10% on the strict "max vs first
+    /// sample after 300 frames" measure (15.0% here, Dec 2026; the remaining growth is in one glibc arena and is not
+    /// yet explained). See README "Performance" and issue 13's note.
+    /// </summary>
+    [Fact]
+    public void Cli_VideoOnWithoutEnvironmentVariable_CapsMallocArenasItself()
+    {
+        const int warmup = 300;
+        using var dir = TestData.TempDir();
+        string log = dir.File("mem.csv");
+        var env = new Dictionary<string, string?> { ["MALLOC_ARENA_MAX"] = null, ["VTRACK_MALLOC_ARENA_MAX"] = null, ["VTRACK_REEXEC"] = null };
+        using var child = new CliChild(env, "track", TestData.Video("one-by-one-person-detection.mp4"), "--frames", "600", "--model", TestData.Atto,
+            "--export", "events,video", "--out", dir.File("run"), "--memory-log", log);
+        int code = child.WaitForExit(TimeSpan.FromMinutes(20));
+        Assert.True(code == 0, $"exit code {code}: {child.StdErr}");
+        Assert.Contains("MALLOC_ARENA_MAX=2 (set by vtrack", child.StdOut, StringComparison.Ordinal);
+        var samples = File.ReadAllLines(log).Skip(1).Select(l => l.Split(',')).Select(f => (Frame: long.Parse(f[0], CultureInfo.InvariantCulture), Bytes: long.Parse(f[1], CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(600, samples[^1].Frame);
+        var after = samples.Where(s => s.Frame >= warmup).ToList();
+        double growth = ((double)after.Max(s => s.Bytes) / after[0].Bytes) - 1;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"growth after {warmup} frames, no environment variable: {growth:P1}"));
+    }
 }
