@@ -17,9 +17,10 @@ internal static class DetectCommand
         var frames = new Option<int?>("--frames") { Description = "Stop after this many frames." };
         var timings = new Option<bool>("--timings") { Description = "Print mean ms per frame for pre, infer and post to standard error at the end." };
         var warmup = new Option<int>("--warmup") { Description = "Frames excluded from --timings (ORT's first runs are slow).", DefaultValueFactory = _ => 5 };
+        var vectors = new Option<bool>("--embeddings") { Description = "Also write each detection's embedding vector (\"embedding\": [...], full float precision), e.g. to compare devices." };
         var cmd = new Command("detect", "Run the detector on a source and print per-frame detections as JSON lines.")
         {
-            source, output, frames, timings, warmup,
+            source, output, frames, timings, warmup, vectors,
         };
         det.AddTo(cmd);
         cmd.SetHandler((p, ct) =>
@@ -45,7 +46,7 @@ internal static class DetectCommand
 
                     var dets = detector.Detect(frame.Image);
                     sb.Clear();
-                    AppendJson(sb, frame.Index, frame.TimestampSeconds, dets, detector.Info.ClassNames);
+                    AppendJson(sb, frame.Index, frame.TimestampSeconds, dets, detector.Info.ClassNames, p.GetValue(vectors));
                     sink.WriteLine(sb.ToString());
                     n++;
                 }
@@ -64,7 +65,7 @@ internal static class DetectCommand
         return cmd;
     }
 
-    internal static void AppendJson(StringBuilder sb, long frame, double time, Detections dets, IReadOnlyList<string> classNames)
+    internal static void AppendJson(StringBuilder sb, long frame, double time, Detections dets, IReadOnlyList<string> classNames, bool vectors = false)
     {
         var ic = CultureInfo.InvariantCulture;
         sb.Append(ic, $"{{\"frame\":{frame},\"time\":{time:0.###},\"detections\":[");
@@ -87,6 +88,18 @@ internal static class DetectCommand
             else
             {
                 sb.Append("null");
+            }
+
+            if (vectors && dets.HasEmbeddings)
+            {
+                sb.Append(",\"embedding\":[");
+                var e = dets.Embedding(i);
+                for (int k = 0; k < e.Length; k++)
+                {
+                    sb.Append(ic, $"{(k > 0 ? "," : string.Empty)}{e[k]:R}");
+                }
+
+                sb.Append(']');
             }
 
             sb.Append('}');
