@@ -98,10 +98,16 @@ internal sealed class EngineDetectors : IDisposable
     public int Threads { get; private set; }
 
     /// <summary>
-    /// Builds the detectors: <paramref name="options"/> gets the intra-op thread count to use (null: as configured).
+    /// Builds the detectors for <paramref name="shape"/> (batched, workers, or auto: workers on cpu, batched on a GPU);
+    /// <paramref name="options"/> gets the intra-op thread count to use (null: as configured).
     /// </summary>
     public static EngineDetectors Create(string shape, int streams, Func<int?, DetrDetectorOptions> options)
     {
+        if (shape == EngineOption.Default)
+        {
+            shape = options(null).ExecutionProvider.StartsWith("cpu", StringComparison.OrdinalIgnoreCase) ? "workers" : "batched";
+        }
+
         var e = new EngineDetectors(shape);
         try
         {
@@ -118,7 +124,7 @@ internal sealed class EngineDetectors : IDisposable
 
                     break;
                 default:
-                    throw new VisionTrackerException($"Unknown engine shape '{shape}'. Use {string.Join(" or ", Shapes)}.");
+                    throw new VisionTrackerException($"Unknown engine shape '{shape}'. Use {string.Join(", ", Shapes)} or auto.");
             }
 
             e.Workers = e._detectors.Select(Batch).ToArray();

@@ -196,8 +196,8 @@ internal static class StreamsBench
     {
         var ic = CultureInfo.InvariantCulture;
         var t = new Table()
-            .Title(Markup.Escape($"streams: total fps in one process vs separate processes ({Environment.ProcessorCount} cores; load {loadStart} → {loadEnd})"))
-            .AddColumns("streams", "shape", "total fps", "fps/stream", "vs processes", "frames/call", "decode ms", "detect ms", "track ms", "peak RSS MB");
+            .Title(Markup.Escape($"N streams: total fps, one process vs N processes ({Environment.ProcessorCount} cores; load {loadStart} → {loadEnd})"))
+            .AddColumns("N", "shape", "fps", "fps/str", "vs proc", "batch", "dec ms", "det ms", "trk ms", "RSS MB");
         foreach (StreamsRow r in rows)
         {
             StreamsRow? sep = rows.FirstOrDefault(x => x.Streams == r.Streams && x.Shape == Processes);
