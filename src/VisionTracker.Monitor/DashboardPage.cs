@@ -94,14 +94,12 @@ internal static class DashboardPage
     $("nozones").hidden = zones.length > 0;
   }
 
-  // Several cameras (vtrack live --cameras): one row per camera, linking to its page; a 404 means one camera only.
+  // Several cameras (vtrack live --cameras): one row per camera, linking to its page; an empty list means one camera.
   let multi = true;
   async function pollCameras() {
     if (!multi) return;
-    const r = await fetch("api/cameras" + query, { headers, cache: "no-store" });
-    if (r.status === 404) { multi = false; return; }
-    if (!r.ok) throw new Error("api/cameras: HTTP " + r.status);
-    const v = await r.json();
+    const v = await getJson("api/cameras");
+    if (v.cameras.length === 0) { multi = false; return; }
     document.title = "VisionTracker live: " + v.current;
     $("camerasCard").hidden = false;
     $("cameras").replaceChildren(...v.cameras.map(c => {

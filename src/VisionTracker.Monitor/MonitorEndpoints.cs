@@ -46,9 +46,16 @@ internal static class MonitorEndpoints
     /// <summary>
     /// Several cameras: each camera's endpoints under <c>/cameras/NAME/</c>, and <c>api/cameras</c> (at the root and
     /// under each camera, so the page finds it by a relative path) with every camera's health and zone counts.
+    /// One camera (<paramref name="cameras"/> null): <c>/api/cameras</c> answers an empty list.
     /// </summary>
-    public static void MapCameras(IEndpointRouteBuilder app, MonitorCameras cameras, LiveHub root, CancellationToken stopping)
+    public static void MapCameras(IEndpointRouteBuilder app, MonitorCameras? cameras, LiveHub root, CancellationToken stopping)
     {
+        if (cameras is null)
+        {
+            app.MapGet("/api/cameras", (HttpContext ctx) => WriteJson(ctx, new { current = (string?)null, cameras = Array.Empty<object>() }));
+            return;
+        }
+
         app.MapGet("/api/cameras", (HttpContext ctx) => WriteJson(ctx, CamerasView(cameras, root)));
         foreach (LiveHub hub in cameras.Hubs)
         {

@@ -234,10 +234,7 @@ public sealed class MonitorServer : IAsyncDisposable
 
         CancellationToken stopping = app.Lifetime.ApplicationStopping;
         MonitorEndpoints.Map(app, hub, stopping);
-        if (cameras is not null)
-        {
-            MonitorEndpoints.MapCameras(app, cameras, hub, stopping);
-        }
+        MonitorEndpoints.MapCameras(app, cameras, hub, stopping);
 
         return app;
     }
