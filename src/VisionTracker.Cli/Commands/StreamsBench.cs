@@ -216,6 +216,15 @@ internal static class StreamsBench
         }
 
         Terminal.Out.Write(t);
+
+        // The same rows as plain lines: narrow terminals and CI logs wrap the table.
+        foreach (StreamsRow r in rows)
+        {
+            StreamsRow? sep = rows.FirstOrDefault(x => x.Streams == r.Streams && x.Shape == Processes);
+            string vs = sep is null || sep.TotalFps <= 0 ? string.Empty : string.Create(ic, $", {r.TotalFps / sep.TotalFps:0.00}x processes");
+            Console.WriteLine(string.Create(ic, $"{r.Streams} stream(s) {r.Shape}: {r.TotalFps:0.0} fps total, {r.FpsPerStream:0.0} per stream{vs}, {r.MeanBatch:0.00} frames/call, ms/frame decode {r.DecodeMs:0.0} detect {r.DetectMs:0.0} track {r.TrackMs:0.00}, peak RSS {r.PeakRssMb:0} MB"));
+        }
+
         foreach (string shape in rows.Select(r => r.Shape).Distinct(StringComparer.Ordinal).Where(s => s != Processes))
         {
             var mine = rows.Where(r => r.Shape == shape).OrderBy(r => r.Streams).ToList();

@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace VisionTracker.Tests.Pipeline;
 
 /// <summary>
-/// <c>vtrack track --cameras</c> with two real clips in one process (one batched detector call per step) writes, for
-/// each camera, the same MOT file and events as <c>vtrack track</c> on that clip alone with the same options.
+/// <c>vtrack track --cameras</c> with two real clips in one process, in both engine shapes (batched calls; 1-thread
+/// workers), writes for each camera the same MOT file and events as <c>vtrack track</c> on that clip alone.
 /// </summary>
 [Trait("Category", Categories.RealData)]
 [Collection("VideoCli")]
@@ -25,29 +25,40 @@ public sealed class CamerasTrackTests(ITestOutputHelper output)
             ] }
             """);
         string[] common = ["--model", "atto", "--frames", "40", "--export", "mot,events"];
-        var (code, stdout, stderr) = await CliRunner.RunAsync(["track", "--cameras", cameras, "--engine", "batched", "--out", dir.File("many"), .. common]);
+        var (code, stdout, stderr) = await CliRunner.RunAsync(["track", "--cameras", cameras, "--engine", "batched", "--out", dir.File("batched"), .. common]);
         Assert.True(code == 0, stderr);
         output.WriteLine(stdout);
+
         // Batched: some detector calls took both cameras' frames (how many depends on scheduling, so only "some").
         var mean = System.Text.RegularExpressions.Regex.Match(stdout, @"batched, \d+ detector calls, ([0-9.]+) frames per call");
         Assert.True(mean.Success, stdout);
         Assert.True(double.Parse(mean.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 1, stdout);
+
+        // Workers (the CPU default): one 1-thread session per core, against the alone runs' 2-thread session.
+        (code, stdout, stderr) = await CliRunner.RunAsync(["track", "--cameras", cameras, "--engine", "workers", "--out", dir.File("workers"), .. common]);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("workers", stdout, StringComparison.Ordinal);
 
         (code, _, stderr) = await CliRunner.RunAsync(["track", TestData.Video("bottle-detection.mp4"), "--classes", "bottle", "--out", dir.File("table"), .. common]);
         Assert.True(code == 0, stderr);
         (code, _, stderr) = await CliRunner.RunAsync(["track", TestData.Video("store-aisle.mp4"), "--classes", "person", "--zones", zones, "--out", dir.File("aisle"), .. common]);
         Assert.True(code == 0, stderr);
 
-        foreach (var (camera, stem) in new[] { ("table", "bottle-detection"), ("aisle", "store-aisle") })
+        foreach (string engine in (string[])["batched", "workers"])
         {
-            string alone = await File.ReadAllTextAsync(Path.Combine(dir.File(camera), stem + ".mot.txt"));
-            string batched = await File.ReadAllTextAsync(Path.Combine(dir.File("many"), camera, camera + ".mot.txt"));
-            Assert.True(alone.Length > 0, $"{camera}: no tracks alone, so the comparison proves nothing");
-            Assert.Equal(alone, batched);
-            Assert.Equal(
-                await File.ReadAllLinesAsync(Path.Combine(dir.File(camera), stem + ".events.jsonl")),
-                await File.ReadAllLinesAsync(Path.Combine(dir.File("many"), camera, camera + ".events.jsonl")));
+            foreach (var (camera, stem) in new[] { ("table", "bottle-detection"), ("aisle", "store-aisle") })
+            {
+                string alone = await File.ReadAllTextAsync(Path.Combine(dir.File(camera), stem + ".mot.txt"));
+                string many = await File.ReadAllTextAsync(Path.Combine(dir.File(engine), camera, camera + ".mot.txt"));
+                Assert.True(alone.Length > 0, $"{camera}: no tracks alone, so the comparison proves nothing");
+                Assert.True(alone == many, $"{engine}, {camera}: the MOT file differs from the camera's own run");
+                Assert.Equal(
+                    await File.ReadAllLinesAsync(Path.Combine(dir.File(camera), stem + ".events.jsonl")),
+                    await File.ReadAllLinesAsync(Path.Combine(dir.File(engine), camera, camera + ".events.jsonl")));
+            }
         }
+
+        Assert.NotEmpty(await File.ReadAllLinesAsync(Path.Combine(dir.File("aisle"), "store-aisle.events.jsonl")));
     }
 }
 
