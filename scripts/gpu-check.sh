@@ -80,13 +80,15 @@ PY
 tee -a "$summary" < "$out/compare.txt"
 
 bench_frames=$(( frames < 64 ? 64 : frames ))
+# Time caps keep the whole check under 5 minutes: TensorRT builds an engine for each new batch shape on first use.
+declare -A cap=([cuda]=120 [tensorrt]=150)
 for device in cuda tensorrt; do
-  say "== bench on $device: streams 1,4,8,16 batched in one session, $bench_frames frames per stream"
-  if "$vtrack" bench --streams 1,4,8,16 --shapes batched --frames "$bench_frames" --device "$device" --source "$clip" \
+  say "== bench on $device: streams 1,4,8,16 batched in one session, $bench_frames frames per stream (cap ${cap[$device]} s)"
+  if timeout "${cap[$device]}" "$vtrack" bench --streams 1,4,8,16 --shapes batched --frames "$bench_frames" --device "$device" --source "$clip" \
       --json "$out/bench-$device.json" > "$out/bench-$device.txt" 2> "$out/bench-$device.err"; then
     tee -a "$summary" < "$out/bench-$device.txt"
   else
-    say "$device: bench did not run: $(grep -m1 -i 'error' "$out/bench-$device.err" || tail -1 "$out/bench-$device.err")"
+    say "$device: bench did not finish (exit or time cap): $(grep -m1 -i 'error' "$out/bench-$device.err" || tail -1 "$out/bench-$device.err")"
     [[ "$device" == cuda ]] && detect_rc=1
   fi
 done
