@@ -68,7 +68,7 @@ internal static class LiveCommand
             }
 
             var settings = new LiveSettings(
-                p.GetValue(source) ?? throw new VisionTrackerException("Give a SOURCE (camera index, URL or file) or --cameras FILE."),
+                p.GetValue(source) ?? throw new VisionTrackerException("Required argument missing: source (a camera index, URL or file), or --cameras FILE. See vtrack live --help."),
                 p.GetValue(realtime),
                 monitor,
                 p.GetValue(zones),

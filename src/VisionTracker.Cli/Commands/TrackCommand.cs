@@ -51,7 +51,7 @@ internal static class TrackCommand
                 return await TrackCameras.RunAsync(settings, t => det.Build(p, threads: t), ct).ConfigureAwait(false);
             }
 
-            string spec = p.GetValue(source) ?? throw new VisionTrackerException("Give a SOURCE (file, camera index, URL or sequence folder) or --cameras FILE.");
+            string spec = p.GetValue(source) ?? throw new VisionTrackerException("Required argument missing: source (a video file, camera index, URL or sequence folder), or --cameras FILE. See vtrack track --help.");
             var sourceOptions = new FrameSourceOptions { Warn = w => Console.Error.WriteLine($"warning: {w}") };
             int passes = p.GetValue(loop);
             if (passes < 1)
