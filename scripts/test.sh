@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 export VISIONTRACKER_DATA="${VISIONTRACKER_DATA:-$(cd .. && pwd)/shared}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 bash scripts/setup.sh
+# The GPU flavour (Microsoft.ML.OnnxRuntime.Gpu) is compiled on every run so it never rots; building it needs no GPU.
+# Its own artifacts folder keeps the CPU build's obj/ and bin/ untouched.
+dotnet build src/VisionTracker.Cli -c Release -p:OnnxRuntimeGpu=true --artifacts-path artifacts/gpu -v quiet -nologo
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e

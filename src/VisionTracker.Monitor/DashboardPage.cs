@@ -4,6 +4,8 @@ namespace VisionTracker.Monitor;
 /// The dashboard page: one self-contained HTML document (inline CSS and script, nothing fetched from elsewhere).
 /// It shows the MJPEG stream, pipeline health polled from <c>/api/status</c>, zone counts from <c>/api/zones</c>
 /// and the event feed from <c>/events</c>. A <c>?token=</c> in the page's address is passed on to every request.
+/// With several cameras, a card lists every camera (state, fps, drops, zone counts) from <c>api/cameras</c>, each
+/// linking to its own page.
 /// </summary>
 internal static class DashboardPage
 {
@@ -55,6 +57,7 @@ internal static class DashboardPage
 <main>
   <section><img id="stream" alt="annotated live stream"></section>
   <aside>
+    <div class="card" id="camerasCard" hidden><h2>Cameras</h2><table><tbody id="cameras"></tbody></table></div>
     <div class="card"><h2>Zones</h2><table><tbody id="zones"></tbody></table><p id="nozones" class="muted">No zones configured.</p></div>
     <div class="card"><h2>Events <span class="muted">(<span id="eventCount">0</span>)</span></h2><ul id="events"></ul></div>
   </aside>
@@ -91,8 +94,34 @@ internal static class DashboardPage
     $("nozones").hidden = zones.length > 0;
   }
 
+  // Several cameras (vtrack live --cameras): one row per camera, linking to its page; an empty list means one camera.
+  let multi = true;
+  async function pollCameras() {
+    if (!multi) return;
+    const v = await getJson("api/cameras");
+    if (v.cameras.length === 0) { multi = false; return; }
+    document.title = "VisionTracker live: " + v.current;
+    $("camerasCard").hidden = false;
+    $("cameras").replaceChildren(...v.cameras.map(c => {
+      const tr = document.createElement("tr");
+      const name = document.createElement("td");
+      const a = document.createElement("a"); a.href = c.path + query; a.textContent = c.name;
+      if (c.name === v.current) a.style.fontWeight = "bold";
+      name.append(a);
+      const state = document.createElement("td"); state.textContent = c.state; state.className = c.state;
+      const fps = document.createElement("td"); fps.className = "n"; fps.textContent = c.fps.toFixed(1) + " fps";
+      const dropped = document.createElement("td"); dropped.className = "n"; dropped.textContent = c.droppedFrames + " dropped";
+      const zones = document.createElement("td"); zones.className = "muted";
+      zones.textContent = Object.entries(c.zones).map(([k, n]) => k + " " + n).join(", ");
+      tr.dataset.camera = c.name;
+      tr.append(name, state, fps, dropped, zones);
+      return tr;
+    }));
+  }
+
   async function poll() {
     try {
+      await pollCameras();
       const s = await getJson("api/status");
       text("state", s.sourceState); $("state").className = s.sourceState;
       text("fps", s.fps.toFixed(1)); text("frames", s.frames); text("dropped", s.droppedFrames);

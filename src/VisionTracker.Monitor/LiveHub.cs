@@ -69,7 +69,14 @@ public sealed class LiveHub : IFrameSink
     /// <summary>Creates a hub with the stream and event settings of <paramref name="options"/>.</summary>
     /// <exception cref="VisionTrackerException">A setting is out of range.</exception>
     public LiveHub(MonitorOptions? options = null)
+        : this(options, null, null)
     {
+    }
+
+    /// <summary>A hub for one camera of several: its metrics carry a <c>camera</c> label in the shared registry.</summary>
+    internal LiveHub(MonitorOptions? options, string? camera, Prometheus.CollectorRegistry? registry)
+    {
+        Camera = camera;
         _options = options ?? new MonitorOptions();
         if (_options.JpegQuality is < 1 or > 100)
         {
@@ -93,7 +100,7 @@ public sealed class LiveHub : IFrameSink
 
         _minEncodeTicks = (long)(Stopwatch.Frequency / _options.MaxStreamFps);
         _jpegParams = [new ImageEncodingParam(ImwriteFlags.JpegQuality, _options.JpegQuality)];
-        Metrics = new MonitorMetrics(this);
+        Metrics = new MonitorMetrics(this, camera, registry);
     }
 
     /// <summary>Serializer settings for events and API answers: camelCase, enums as strings, NaN allowed.</summary>
@@ -102,6 +109,9 @@ public sealed class LiveHub : IFrameSink
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter() },
     };
+
+    /// <summary>The camera this hub shows when several share one dashboard (<see cref="MonitorCameras"/>), else null.</summary>
+    public string? Camera { get; }
 
     /// <summary>The zones drawn on the stream and served by <c>/api/zones</c>.</summary>
     public IReadOnlyList<MonitorZone> Zones => Volatile.Read(ref _zones);

@@ -43,6 +43,51 @@ internal static class MonitorEndpoints
         app.MapGet("/events", (HttpContext ctx) => EventsAsync(ctx, hub, stopping));
     }
 
+    /// <summary>
+    /// Several cameras: each camera's endpoints under <c>/cameras/NAME/</c>, and <c>api/cameras</c> (at the root and
+    /// under each camera, so the page finds it by a relative path) with every camera's health and zone counts.
+    /// One camera (<paramref name="cameras"/> null): <c>/api/cameras</c> answers an empty list.
+    /// </summary>
+    public static void MapCameras(IEndpointRouteBuilder app, MonitorCameras? cameras, LiveHub root, CancellationToken stopping)
+    {
+        if (cameras is null)
+        {
+            app.MapGet("/api/cameras", (HttpContext ctx) => WriteJson(ctx, new { current = (string?)null, cameras = Array.Empty<object>() }));
+            return;
+        }
+
+        app.MapGet("/api/cameras", (HttpContext ctx) => WriteJson(ctx, CamerasView(cameras, root)));
+        foreach (LiveHub hub in cameras.Hubs)
+        {
+            string prefix = MonitorCameras.PathOf(hub.Camera!).TrimEnd('/');
+            IEndpointRouteBuilder group = app.MapGroup(prefix);
+            Map(group, hub, stopping);
+            group.MapGet("/api/cameras", (HttpContext ctx) => WriteJson(ctx, CamerasView(cameras, hub)));
+        }
+    }
+
+    private static object CamerasView(MonitorCameras cameras, LiveHub current) => new
+    {
+        current = current.Camera,
+        cameras = cameras.Hubs.Select(h =>
+        {
+            MonitorStatus s = h.GetStatus();
+            return new
+            {
+                name = h.Camera,
+                path = MonitorCameras.PathOf(h.Camera!),
+                state = s.SourceState,
+                fps = s.Fps,
+                frames = s.Frames,
+                droppedFrames = s.DroppedFrames,
+                reconnects = s.Reconnects,
+                tracks = s.Tracks,
+                events = s.Events,
+                zones = h.ZoneCounts,
+            };
+        }).ToList(),
+    };
+
     private static Task WriteJson<T>(HttpContext ctx, T value)
     {
         ctx.Response.ContentType = "application/json; charset=utf-8";

@@ -9,42 +9,52 @@ namespace VisionTracker.Monitor;
 /// </summary>
 internal sealed class MonitorMetrics
 {
-    private readonly Counter _frames;
-    private readonly Gauge _fps;
-    private readonly Counter _dropped;
-    private readonly Histogram _latency;
-    private readonly Gauge _tracks;
-    private readonly Counter _events;
-    private readonly Counter _reconnects;
-    private readonly Gauge _lastFrame;
-    private readonly Gauge _streamClients;
-    private readonly Gauge _eventClients;
+    private readonly ICounter _frames;
+    private readonly IGauge _fps;
+    private readonly ICounter _dropped;
+    private readonly IHistogram _latency;
+    private readonly IGauge _tracks;
+    private readonly ICounter _events;
+    private readonly ICounter _reconnects;
+    private readonly IGauge _lastFrame;
+    private readonly IGauge _streamClients;
+    private readonly IGauge _eventClients;
     private readonly Gauge _state;
     private readonly Counter _droppedClients;
+    private readonly string? _camera;
     private string? _lastState;
 
-    public MonitorMetrics(LiveHub hub)
+    /// <summary>
+    /// Metrics of one hub. With <paramref name="camera"/> (several cameras in one process) every metric carries a
+    /// <c>camera</c> label and lives in the cameras' shared <paramref name="registry"/>; without, they are unlabelled.
+    /// </summary>
+    public MonitorMetrics(LiveHub hub, string? camera = null, CollectorRegistry? registry = null)
     {
-        Registry = Prometheus.Metrics.NewCustomRegistry();
+        _camera = camera;
+        Registry = registry ?? Prometheus.Metrics.NewCustomRegistry();
         IMetricFactory f = Prometheus.Metrics.WithCustomRegistry(Registry);
-        _frames = f.CreateCounter("vtrack_frames_total", "Frames that went through the pipeline.");
-        _fps = f.CreateGauge("vtrack_fps", "Frames per second over the last second.");
-        _dropped = f.CreateCounter("vtrack_dropped_frames_total", "Frames dropped because the detector was behind (live mode).");
-        _latency = f.CreateHistogram("vtrack_detector_latency_seconds", "Detector time per frame (pre-processing, inference, post-processing).", new HistogramConfiguration
+        string[] labels = camera is null ? [] : ["camera"];
+        ICounter Counter(string name, string help) => camera is null ? f.CreateCounter(name, help) : f.CreateCounter(name, help, labels).WithLabels(camera);
+        IGauge Gauge(string name, string help) => camera is null ? f.CreateGauge(name, help) : f.CreateGauge(name, help, labels).WithLabels(camera);
+        _frames = Counter("vtrack_frames_total", "Frames that went through the pipeline.");
+        _fps = Gauge("vtrack_fps", "Frames per second over the last second.");
+        _dropped = Counter("vtrack_dropped_frames_total", "Frames dropped because the detector was behind (live mode).");
+        var latency = f.CreateHistogram("vtrack_detector_latency_seconds", "Detector time per frame (pre-processing, inference, post-processing).", labels, new HistogramConfiguration
         {
             Buckets = Histogram.ExponentialBuckets(0.002, 2, 12),
         });
-        _tracks = f.CreateGauge("vtrack_tracks", "Tracks on the last frame.");
-        _events = f.CreateCounter("vtrack_events_total", "Events raised since start.");
-        _reconnects = f.CreateCounter("vtrack_source_reconnects_total", "Times the source reconnected.");
-        _lastFrame = f.CreateGauge("vtrack_last_frame_index", "Source index of the last frame.");
-        _streamClients = f.CreateGauge("vtrack_stream_clients", "Open MJPEG stream connections.");
-        _eventClients = f.CreateGauge("vtrack_event_clients", "Open server-sent event connections.");
-        _state = f.CreateGauge("vtrack_source_state", "1 for the source's current state.", ["state"]);
+        _latency = camera is null ? latency : latency.WithLabels(camera);
+        _tracks = Gauge("vtrack_tracks", "Tracks on the last frame.");
+        _events = Counter("vtrack_events_total", "Events raised since start.");
+        _reconnects = Counter("vtrack_source_reconnects_total", "Times the source reconnected.");
+        _lastFrame = Gauge("vtrack_last_frame_index", "Source index of the last frame.");
+        _streamClients = Gauge("vtrack_stream_clients", "Open MJPEG stream connections.");
+        _eventClients = Gauge("vtrack_event_clients", "Open server-sent event connections.");
+        _state = f.CreateGauge("vtrack_source_state", "1 for the source's current state.", [.. labels, "state"]);
         _droppedClients = f.CreateCounter(
             "vtrack_http_clients_dropped_total",
             "Stream and event viewers disconnected because they stopped reading (stalled) or fell a full queue behind (overflow).",
-            ["endpoint", "reason"]);
+            [.. labels, "endpoint", "reason"]);
         Registry.AddBeforeCollectCallback(() => Refresh(hub.GetStatus()));
     }
 
@@ -54,7 +64,8 @@ internal sealed class MonitorMetrics
     public void ObserveDetectorLatency(double seconds, long frames) => _latency.Observe(seconds, frames);
 
     /// <summary>Counts a viewer of <paramref name="endpoint"/> (stream, events) disconnected for <paramref name="reason"/> (stalled, overflow).</summary>
-    public void CountDroppedClient(string endpoint, string reason) => _droppedClients.WithLabels(endpoint, reason).Inc();
+    public void CountDroppedClient(string endpoint, string reason) =>
+        (_camera is null ? _droppedClients.WithLabels(endpoint, reason) : _droppedClients.WithLabels(_camera, endpoint, reason)).Inc();
 
     private void Refresh(MonitorStatus s)
     {
@@ -71,11 +82,13 @@ internal sealed class MonitorMetrics
         {
             if (_lastState is not null)
             {
-                _state.WithLabels(_lastState).Set(0);
+                State(_lastState).Set(0);
             }
 
-            _state.WithLabels(s.SourceState).Set(1);
+            State(s.SourceState).Set(1);
             _lastState = s.SourceState;
         }
     }
+
+    private IGauge State(string state) => _camera is null ? _state.WithLabels(state) : _state.WithLabels(_camera, state);
 }

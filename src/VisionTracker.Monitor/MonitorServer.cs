@@ -66,8 +66,28 @@ public sealed class MonitorServer : IAsyncDisposable
     public static Task<MonitorServer> StartAsync(MonitorOptions options, LiveHub? hub = null, CancellationToken cancellationToken = default) =>
         StartAsync(options, hub, Environment.GetEnvironmentVariable, cancellationToken);
 
+    /// <summary>
+    /// Starts one dashboard for several cameras: the first camera at <c>/</c>, each at <c>/cameras/NAME/</c> (the same
+    /// endpoints), <c>/api/cameras</c> with every camera's health and zone counts, and <c>/metrics</c> with a
+    /// <c>camera</c> label. <see cref="Hub"/> is the first camera's; the caller disposes <paramref name="cameras"/>.
+    /// </summary>
+    /// <exception cref="VisionTrackerException">The address is malformed, remote without permission or token, or in use.</exception>
+    public static Task<MonitorServer> StartAsync(MonitorOptions options, MonitorCameras cameras, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cameras);
+        if (cameras.Hubs.Count == 0)
+        {
+            throw new ArgumentException("No cameras to serve.", nameof(cameras));
+        }
+
+        return StartAsync(options, cameras.Hubs[0], cameras, Environment.GetEnvironmentVariable, cancellationToken);
+    }
+
     /// <summary>As the public overload, with the environment lookup made explicit for tests.</summary>
-    internal static async Task<MonitorServer> StartAsync(MonitorOptions options, LiveHub? hub, Func<string, string?> environment, CancellationToken cancellationToken)
+    internal static Task<MonitorServer> StartAsync(MonitorOptions options, LiveHub? hub, Func<string, string?> environment, CancellationToken cancellationToken) =>
+        StartAsync(options, hub, null, environment, cancellationToken);
+
+    private static async Task<MonitorServer> StartAsync(MonitorOptions options, LiveHub? hub, MonitorCameras? cameras, Func<string, string?> environment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ListenAddress listen = ListenAddress.Parse(options.Listen);
@@ -75,7 +95,7 @@ public sealed class MonitorServer : IAsyncDisposable
 
         bool ownsHub = hub is null;
         hub ??= new LiveHub(options);
-        WebApplication app = Build(listen, hub, token);
+        WebApplication app = Build(listen, hub, cameras, token);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -166,7 +186,7 @@ public sealed class MonitorServer : IAsyncDisposable
         return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), tokenHash);
     }
 
-    private static WebApplication Build(ListenAddress listen, LiveHub hub, string? token)
+    private static WebApplication Build(ListenAddress listen, LiveHub hub, MonitorCameras? cameras, string? token)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -218,6 +238,8 @@ public sealed class MonitorServer : IAsyncDisposable
 
         CancellationToken stopping = app.Lifetime.ApplicationStopping;
         MonitorEndpoints.Map(app, hub, stopping);
+        MonitorEndpoints.MapCameras(app, cameras, hub, stopping);
+
         return app;
     }
 }

@@ -26,12 +26,33 @@ internal static class BenchCommand
         var export = new Option<string>("--export") { Description = "Outputs the pipeline phase writes (as vtrack track --export).", DefaultValueFactory = _ => "mot,cvat,coco,events,video" };
         var det = new DetectorOptions();
         var tracker = TrackerChoice.CreateOption();
-        var cmd = new Command("bench", "Measure detector-only fps against full-pipeline fps on the same frames.") { source, frames, rounds, json, export, tracker };
+        var streams = new Option<string?>("--streams") { Description = "Comma-separated stream counts, e.g. 1,2,4: total fps of N copies of the clip in one process (each --shapes) against N separate processes." };
+        var shapes = new Option<string>("--shapes") { Description = "With --streams: batched (one batched session), workers (one 1-thread session per core), processes (one process per stream).", DefaultValueFactory = _ => string.Join(",", StreamsBench.AllShapes) };
+        var child = new Option<bool>("--child") { Description = "Internal: one --streams measurement in this process, printed as JSON.", Hidden = true };
+        var cmd = new Command("bench", "Measure detector-only fps against full-pipeline fps on the same frames (or, with --streams, many streams in one process).") { source, frames, rounds, json, export, tracker, streams, shapes, child };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
         {
             string src = p.GetValue(source) ?? DataPaths.Find("videos", "bottle-detection.mp4")
                 ?? throw new VisionTrackerException($"No --source given and bottle-detection.mp4 is not in {string.Join(", ", DataPaths.SearchFolders("videos"))}. Pass --source FILE or set {DataPaths.EnvironmentVariable}.");
+            if (p.GetValue(streams) is { } streamList)
+            {
+                var counts = ParseCounts(streamList);
+                var shapeList = (p.GetValue(shapes) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+                if (shapeList.Count == 0 || shapeList.FirstOrDefault(s => !StreamsBench.AllShapes.Contains(s)) is { } bad)
+                {
+                    throw new VisionTrackerException($"Unknown --shapes '{p.GetValue(shapes)}'. Use a comma-separated list of {string.Join(", ", StreamsBench.AllShapes)}.");
+                }
+
+                int perStream = Math.Max(1, p.GetValue(frames));
+                if (p.GetValue(child))
+                {
+                    return await StreamsBench.RunChildAsync(counts[0], shapeList[0], src, perStream, t => det.Build(p, threads: t), ct).ConfigureAwait(false);
+                }
+
+                return await StreamsBench.RunAsync(counts, shapeList, src, perStream, DetectorArgs(p, det), p.GetValue(json), ct).ConfigureAwait(false);
+            }
+
             var exports = ExportSinks.Parse(p.GetValue(export) ?? string.Empty);
             using var detector = new DetrDetector(det.Build(p));
             using var tmp = new TempFolder();
@@ -64,6 +85,48 @@ internal static class BenchCommand
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    private static List<int> ParseCounts(string text)
+    {
+        var counts = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || n > 64)
+            {
+                throw new VisionTrackerException($"--streams '{text}': give stream counts from 1 to 64, comma-separated, e.g. 1,2,4.");
+            }
+
+            counts.Add(n);
+        }
+
+        return counts.Count > 0 ? counts : throw new VisionTrackerException("--streams is empty: give stream counts, e.g. 1,2,4.");
+    }
+
+    // The detector options given on the command line, passed on to the child processes.
+    private static List<string> DetectorArgs(ParseResult p, DetectorOptions det)
+    {
+        var args = new List<string>();
+        void Add(string name, string? value)
+        {
+            if (value is not null)
+            {
+                args.Add(name);
+                args.Add(value);
+            }
+        }
+
+        Add("--model", p.GetValue(det.Model));
+        Add("--device", p.GetValue(det.Device));
+        Add("--conf", p.GetValue(det.Conf).ToString(CultureInfo.InvariantCulture));
+        Add("--classes", p.GetValue(det.Classes));
+        Add("--threads", p.GetValue(det.Threads)?.ToString(CultureInfo.InvariantCulture));
+        if (p.GetValue(det.NoEmbeddings))
+        {
+            args.Add("--no-embeddings");
+        }
+
+        return args;
     }
 
     private static void Print(BenchmarkResult r)

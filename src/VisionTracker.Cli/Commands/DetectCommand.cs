@@ -22,9 +22,10 @@ internal static class DetectCommand
         var frames = new Option<int?>("--frames") { Description = "Stop after this many frames." };
         var timings = new Option<bool>("--timings") { Description = "Print mean ms per frame for pre, infer and post to standard error at the end." };
         var warmup = new Option<int>("--warmup") { Description = "Frames excluded from --timings (ORT's first runs are slow).", DefaultValueFactory = _ => 5 };
+        var vectors = new Option<bool>("--embeddings") { Description = "Also write each detection's embedding vector (\"embedding\": [...], full float precision) in JSON lines, e.g. to compare devices." };
         var cmd = new Command("detect", "Run the detector on a source and print its detections (JSON lines or MOT det.txt), exact, at detect's --conf (0.35; track gives its tracker every box from 0.1).")
         {
-            source, output, format, frames, timings, warmup,
+            source, output, format, frames, timings, warmup, vectors,
         };
         det.AddTo(cmd, confDescription: "Minimum detection score. detect's default 0.35 lists confident boxes; track, live and bench default to 0.1 because their tracker keeps low-score boxes to carry tracks through occlusion. Pass --conf 0.1 to see exactly what track's tracker gets.");
         cmd.SetHandler((p, ct) =>
@@ -58,7 +59,7 @@ internal static class DetectCommand
                     }
                     else
                     {
-                        AppendJson(sb, frame.Index, frame.TimestampSeconds, dets, detector.Info.ClassNames);
+                        AppendJson(sb, frame.Index, frame.TimestampSeconds, dets, detector.Info.ClassNames, p.GetValue(vectors));
                         sink.WriteLine(sb.ToString());
                     }
 
@@ -81,7 +82,7 @@ internal static class DetectCommand
 
     private static string Exact(float v) => VisionTracker.Pipeline.DetectionDump.Exact(v);
 
-    internal static void AppendJson(StringBuilder sb, long frame, double time, Detections dets, IReadOnlyList<string> classNames)
+    internal static void AppendJson(StringBuilder sb, long frame, double time, Detections dets, IReadOnlyList<string> classNames, bool vectors = false)
     {
         var ic = CultureInfo.InvariantCulture;
         sb.Append(ic, $"{{\"frame\":{frame},\"time\":{time:0.###},\"detections\":[");
@@ -104,6 +105,18 @@ internal static class DetectCommand
             else
             {
                 sb.Append("null");
+            }
+
+            if (vectors && dets.HasEmbeddings)
+            {
+                sb.Append(",\"embedding\":[");
+                var e = dets.Embedding(i);
+                for (int k = 0; k < e.Length; k++)
+                {
+                    sb.Append(ic, $"{(k > 0 ? "," : string.Empty)}{e[k]:R}");
+                }
+
+                sb.Append(']');
             }
 
             sb.Append('}');

@@ -76,7 +76,10 @@ internal sealed class DetectorOptions
     }
 
     /// <summary>Resolves the model (verifying its sha256 when it is in the manifest) and builds the detector options.</summary>
-    public DetrDetectorOptions Build(ParseResult p, float? minScore = null)
+    /// <param name="p">The parsed command line.</param>
+    /// <param name="minScore">Overrides --conf.</param>
+    /// <param name="threads">Intra-op threads to use unless --threads was given (engine workers use 1).</param>
+    public DetrDetectorOptions Build(ParseResult p, float? minScore = null, int? threads = null)
     {
         string? requested = p.GetValue(Model);
         if (requested is not null && Aliases.TryGetValue(requested, out string? name))
@@ -96,7 +99,7 @@ internal sealed class DetectorOptions
             ClassAwareNms = p.GetValue(Nms),
             AllClassesPerQuery = p.GetValue(AllLabels),
             EnableEmbeddingTap = !p.GetValue(NoEmbeddings),
-            IntraOpThreads = p.GetValue(Threads) ?? Environment.ProcessorCount,
+            IntraOpThreads = p.GetValue(Threads) ?? threads ?? Environment.ProcessorCount,
             Log = msg => Console.Error.WriteLine($"note: {msg}"),
         };
     }

@@ -18,6 +18,14 @@ namespace VisionTracker.Cli.Commands;
 /// <param name="MaxFrames">Stop after this many frames, or null for until stopped.</param>
 internal sealed record LiveSettings(string Source, bool Realtime, MonitorOptions Monitor, string? ZonesFile, string? EventsFile, string Tracker, bool Reid, long? MaxFrames);
 
+/// <summary>What <c>vtrack live --cameras</c> runs.</summary>
+/// <param name="CamerasFile">The cameras file.</param>
+/// <param name="Monitor">Dashboard settings.</param>
+/// <param name="Tracker">Tracker name.</param>
+/// <param name="Engine">Engine shape (batched, workers).</param>
+/// <param name="MaxFrames">Frames per camera, or null for until stopped.</param>
+internal sealed record LiveCamerasSettings(string CamerasFile, MonitorOptions Monitor, string Tracker, string Engine, long? MaxFrames);
+
 /// <summary>
 /// <c>vtrack live SOURCE</c>: the pipeline in live mode (drop the oldest frame when the detector is behind) behind the
 /// web dashboard. A stream or camera that drops is reopened with backoff, for as long as the process runs.
@@ -26,7 +34,9 @@ internal static class LiveCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = SourceHelp.Text + " With --realtime a file plays at its own frame rate, as a camera would." };
+        var source = new Argument<string?>("source") { Description = SourceHelp.Text + " With --realtime a file plays at its own frame rate, as a camera would. Omit it with --cameras.", Arity = ArgumentArity.ZeroOrOne };
+        var cameras = new Option<string?>("--cameras") { Description = "Cameras file (JSON, see samples/cameras.json): monitor every camera it names in this one process, one batched detector call per step, one dashboard." };
+        var engine = EngineOption.Create();
         var http = new Option<string>("--http") { Description = "Dashboard address (host:port). Anything but loopback needs --allow-remote and a token.", DefaultValueFactory = _ => "127.0.0.1:8080" };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a non-loopback --http address (requires --token or VTRACK_TOKEN)." };
         var token = new Option<string?>("--token") { Description = $"Bearer token required by every request (default: ${MonitorOptions.TokenEnvironmentVariable})." };
@@ -40,15 +50,29 @@ internal static class LiveCommand
         var det = new DetectorOptions();
         var cmd = new Command("live", "Monitor a camera or stream live, with a web dashboard, events and metrics.")
         {
-            source, http, allowRemote, token, realtime, zones, events, frames, reid, tracker, stdinStop,
+            source, http, allowRemote, token, realtime, zones, events, frames, reid, tracker, stdinStop, cameras, engine,
         };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
         {
+            var monitor = new MonitorOptions { Listen = p.GetValue(http) ?? "127.0.0.1:8080", AllowRemote = p.GetValue(allowRemote), Token = p.GetValue(token) };
+            if (p.GetValue(cameras) is { } camerasFile)
+            {
+                if (p.GetValue(source) is not null || p.GetValue(zones) is not null || p.GetValue(events) is not null || p.GetValue(reid) || p.GetValue(realtime))
+                {
+                    throw new VisionTrackerException("--cameras names the sources, zones, events files and realtime playback itself: drop SOURCE, --zones, --events, --realtime and --reid.");
+                }
+
+                var many = new LiveCamerasSettings(camerasFile, monitor, p.GetValue(tracker) ?? "attention", p.GetValue(engine) ?? EngineOption.Default, p.GetValue(frames));
+                using CancellationTokenSource stopMany = StdinStop.Link(p.GetValue(stdinStop), ct);
+                await RunCamerasAsync(many, t => det.Build(p, threads: t), server => Console.WriteLine($"dashboard: {server.Address}  (Ctrl+C to stop)"), stopMany.Token).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
             var settings = new LiveSettings(
-                p.GetRequiredValue(source),
+                p.GetValue(source) ?? throw new VisionTrackerException("Required argument missing: source (a camera index, URL or file), or --cameras FILE. See vtrack live --help."),
                 p.GetValue(realtime),
-                new MonitorOptions { Listen = p.GetValue(http) ?? "127.0.0.1:8080", AllowRemote = p.GetValue(allowRemote), Token = p.GetValue(token) },
+                monitor,
                 p.GetValue(zones),
                 p.GetValue(events),
                 p.GetValue(tracker) ?? "attention",
@@ -125,6 +149,77 @@ internal static class LiveCommand
             {
                 events?.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs every camera of a cameras file in one live engine behind one dashboard, until every source ends,
+    /// MaxFrames (per camera), or cancellation. Returns each camera's statistics, in file order.
+    /// </summary>
+    internal static async Task<IReadOnlyList<PipelineStats>> RunCamerasAsync(LiveCamerasSettings settings, Func<int?, DetrDetectorOptions> detectorOptions, Action<MonitorServer>? started, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CameraEntry> cameras = CamerasFile.Load(settings.CamerasFile);
+        var sourceOptions = new FrameSourceOptions
+        {
+            ReconnectAttempts = int.MaxValue,
+            Warn = w => Console.Error.WriteLine($"warning: {w}"),
+        };
+        using CameraStreams cams = CameraStreams.Open(cameras, sourceOptions, settings.Tracker, live: true);
+        using EngineDetectors detectors = EngineDetectors.Create(settings.Engine, cameras.Count, detectorOptions);
+        using var hubs = new MonitorCameras(settings.Monitor);
+        var streams = new List<PipelineStream>();
+        var eventFiles = new List<EventsJsonlSink>();
+        try
+        {
+            for (int i = 0; i < cameras.Count; i++)
+            {
+                LiveHub hub = hubs.Add(cameras[i].Name);
+                ObserveSource(hub, cams.Sources[i]);
+                var sinks = new List<IFrameSink>();
+                if (cams.Zones[i] is { } z)
+                {
+                    hub.SetZones(z.Monitor.Zones.Select(zone => new MonitorZone(zone.Name, zone.Polygon.Vertices.Select(v => (v.X, v.Y)).ToList())).ToList());
+                    sinks.Add(new ZoneCountsToHub(z, hub));
+                }
+
+                sinks.Add(hub);
+                if (cameras[i].Events is { } ef)
+                {
+                    var events = new EventsJsonlSink(ef, append: true);
+                    eventFiles.Add(events);
+                    sinks.Add(events);
+                }
+
+                PipelineStream stream = cams.Stream(i, sinks);
+                hub.UsePipelineStats(() => stream.Stats);
+                streams.Add(stream);
+            }
+
+            await using MonitorServer server = await MonitorServer.StartAsync(settings.Monitor, hubs, cancellationToken).ConfigureAwait(false);
+            var engine = new TrackingEngine(streams, detectors.Workers, detectors.Options(PipelineMode.Live, settings.MaxFrames));
+            started?.Invoke(server);
+            await engine.RunAsync(cancellationToken).ConfigureAwait(false);
+            return streams.Select(s => s.Stats).ToList();
+        }
+        finally
+        {
+            eventFiles.ForEach(e => e.Dispose());
+        }
+    }
+
+    private static void ObserveSource(LiveHub hub, IFrameSource src)
+    {
+        switch (src)
+        {
+            case StreamSource s:
+                hub.ObserveSource(() => s.State.ToString().ToLowerInvariant(), () => s.Reconnects);
+                break;
+            case CameraSource c:
+                hub.ObserveSource(() => c.State.ToString().ToLowerInvariant(), () => c.Reconnects);
+                break;
+            default:
+                hub.SetSourceState("running");
+                break;
         }
     }
 

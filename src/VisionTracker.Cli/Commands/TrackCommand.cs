@@ -17,7 +17,9 @@ internal static class TrackCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = SourceHelp.Text };
+        var source = new Argument<string?>("source") { Description = SourceHelp.Text + " Omit it with --cameras.", Arity = ArgumentArity.ZeroOrOne };
+        var cameras = new Option<string?>("--cameras") { Description = "Cameras file (JSON, see samples/cameras.json): track every source it names in this one process, one batched detector call per step." };
+        var engine = EngineOption.Create();
         var det = new DetectorOptions();
         var tracker = TrackerChoice.CreateOption();
         var detections = new Option<string?>("--detections") { Description = "Track the rows of a MOTChallenge det.txt instead of running a detector (frames 1-based; scores outside [0, 1] become quantiles). A file from --export detections replays exactly: its class column and, for the attention tracker, the embeddings in the FILE.emb sidecar beside it are read too; without the sidecar the attention tracker matches on geometry only." };
@@ -33,13 +35,25 @@ internal static class TrackCommand
         var loop = new Option<int>("--loop") { Description = "Play a file or sequence N times in a row (soak runs; memory is reported in the summary).", DefaultValueFactory = _ => 1 };
         var cmd = new Command("track", "Detect and track objects in a source, monitor zones, and export the tracks.")
         {
-            source, tracker, detections, reid, zones, output, force, export, interpolate, frames, loop, memoryLog, stdinStop,
+            source, tracker, detections, reid, zones, output, force, export, interpolate, frames, loop, memoryLog, stdinStop, cameras, engine,
         };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
         {
-            string spec = p.GetRequiredValue(source);
             var exports = ExportSinks.Parse(p.GetValue(export) ?? string.Empty);
+            if (p.GetValue(cameras) is { } camerasFile)
+            {
+                if (p.GetValue(source) is not null || p.GetValue(detections) is not null || p.GetValue(reid) || p.GetValue(zones) is not null || p.GetValue(loop) != 1)
+                {
+                    throw new VisionTrackerException("--cameras names the sources, zones and classes itself: drop SOURCE, --zones, --detections, --reid and --loop.");
+                }
+
+                var settings = new TrackCamerasSettings(camerasFile, p.GetValue(output), p.GetValue(force), exports, p.GetValue(interpolate), p.GetValue(tracker) ?? "attention", p.GetValue(engine) ?? EngineOption.Default, p.GetValue(frames));
+                using CancellationTokenSource stopMany = StdinStop.Link(p.GetValue(stdinStop), ct);
+                return await TrackCameras.RunAsync(settings, t => det.Build(p, threads: t), stopMany.Token).ConfigureAwait(false);
+            }
+
+            string spec = p.GetValue(source) ?? throw new VisionTrackerException("Required argument missing: source (a video file, camera index, URL or sequence folder), or --cameras FILE. See vtrack track --help.");
             var sourceOptions = new FrameSourceOptions { Warn = w => Console.Error.WriteLine($"warning: {w}") };
             int passes = p.GetValue(loop);
             if (passes < 1)

@@ -51,6 +51,8 @@ public sealed class DetrDetector : IDetector
     private BoxF[] _candBox = [];
     private bool[] _suppressed = [];
     private bool _disposed;
+    private IReadOnlySet<int>? _filter;
+    private Mapping[] _maps = [];
 
     /// <summary>Loads the model, recognises its layout, sets up the embedding tap and the execution provider.</summary>
     /// <exception cref="VisionTrackerException">The file is missing or not ONNX, its layout is unknown, its input size is dynamic and not given, or the provider cannot load.</exception>
@@ -175,7 +177,9 @@ public sealed class DetrDetector : IDetector
     internal TapPlan? Tap => _tap;
 
     /// <inheritdoc/>
-    public Detections Detect(Mat bgrImage)
+    public Detections Detect(Mat bgrImage) => DetectWithFilter(bgrImage, _options.ClassFilter);
+
+    private Detections DetectWithFilter(Mat bgrImage, IReadOnlySet<int>? filter)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckImage(bgrImage);
@@ -184,6 +188,7 @@ public sealed class DetrDetector : IDetector
         long t1 = Stopwatch.GetTimestamp();
         using var outputs = _session.Run(_runOptions, _inputNames, _inputValues, _outputNames);
         long t2 = Stopwatch.GetTimestamp();
+        _filter = filter;
         var result = Decode(outputs, map, bgrImage.Width, bgrImage.Height, 0, 1);
         long t3 = Stopwatch.GetTimestamp();
         Timings.Add(t1 - t0, t2 - t1, t3 - t2);
@@ -196,14 +201,37 @@ public sealed class DetrDetector : IDetector
     /// </summary>
     /// <param name="bgrImages">8-bit, 3-channel BGR images; sizes may differ.</param>
     /// <returns>One <see cref="Detections"/> per image, in order.</returns>
-    public IReadOnlyList<Detections> DetectBatch(IReadOnlyList<Mat> bgrImages)
+    public IReadOnlyList<Detections> DetectBatch(IReadOnlyList<Mat> bgrImages) => DetectBatch(bgrImages, null);
+
+    /// <summary>
+    /// As <see cref="DetectBatch(IReadOnlyList{Mat})"/>, with a class filter per image (several cameras in one batch,
+    /// each keeping its own classes). A null filter, or a null list, means the detector's own
+    /// <see cref="DetrDetectorOptions.ClassFilter"/>. Filtering happens where a single-image call filters (before the
+    /// detection cap and NMS), so an image's result is the one a detector built with that filter would return.
+    /// </summary>
+    /// <param name="bgrImages">8-bit, 3-channel BGR images; sizes may differ.</param>
+    /// <param name="classFilters">One filter per image, or null.</param>
+    /// <returns>One <see cref="Detections"/> per image, in order.</returns>
+    public IReadOnlyList<Detections> DetectBatch(IReadOnlyList<Mat> bgrImages, IReadOnlyList<IReadOnlySet<int>?>? classFilters)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(bgrImages);
         int batch = bgrImages.Count;
+        if (classFilters is not null && classFilters.Count != batch)
+        {
+            throw new ArgumentException($"{classFilters.Count} class filters for {batch} images.", nameof(classFilters));
+        }
+
+        IReadOnlySet<int>? FilterOf(int b) => classFilters?[b] ?? _options.ClassFilter;
         if (batch <= 1 || !_batchDynamic)
         {
-            return bgrImages.Select(Detect).ToArray();
+            var one = new Detections[batch];
+            for (int b = 0; b < batch; b++)
+            {
+                one[b] = DetectWithFilter(bgrImages[b], FilterOf(b));
+            }
+
+            return one;
         }
 
         foreach (var image in bgrImages)
@@ -213,7 +241,12 @@ public sealed class DetrDetector : IDetector
 
         EnsureBatch(batch);
         long t0 = Stopwatch.GetTimestamp();
-        var maps = new Mapping[batch];
+        if (_maps.Length < batch)
+        {
+            _maps = new Mapping[batch];
+        }
+
+        var maps = _maps;
         int plane = 3 * _inW * _inH;
         for (int b = 0; b < batch; b++)
         {
@@ -226,6 +259,7 @@ public sealed class DetrDetector : IDetector
         var results = new Detections[batch];
         for (int b = 0; b < batch; b++)
         {
+            _filter = FilterOf(b);
             results[b] = Decode(outputs, maps[b], bgrImages[b].Width, bgrImages[b].Height, b, batch);
         }
 
@@ -415,7 +449,7 @@ public sealed class DetrDetector : IDetector
     }
 
     private bool Keep(int cls, float score) =>
-        score >= _options.ScoreThreshold && (_options.ClassFilter is null || _options.ClassFilter.Contains(cls));
+        score >= _options.ScoreThreshold && (_filter is null || _filter.Contains(cls));
 
     private Detections Decode(IReadOnlyList<OrtValue> outputs, Mapping map, int frameW, int frameH, int b, int batch)
     {

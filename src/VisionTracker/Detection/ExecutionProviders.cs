@@ -5,9 +5,15 @@ namespace VisionTracker.Detection;
 /// <summary>Parses <c>cpu|cuda[:id]|tensorrt[:id]|auto</c> and configures ONNX Runtime session options for it.</summary>
 internal static class ExecutionProviders
 {
+#if ONNXRUNTIME_GPU
+    private const string GpuHint =
+        "This is the GPU build (Microsoft.ML.OnnxRuntime.Gpu 1.32): it needs an NVIDIA driver and the CUDA 13 and cuDNN 9 libraries " +
+        "on the library path (TensorRT 10 as well for tensorrt); the library it could not load is named above. Or use --device cpu.";
+#else
     private const string GpuHint =
         "It needs the GPU build of ONNX Runtime: build with `dotnet build -p:OnnxRuntimeGpu=true` (references Microsoft.ML.OnnxRuntime.Gpu) " +
-        "and install the NVIDIA driver with CUDA 12 and cuDNN 9 (TensorRT 10 for tensorrt); or use --device cpu.";
+        "and install the NVIDIA driver with CUDA 13 and cuDNN 9 (TensorRT 10 for tensorrt); or use --device cpu.";
+#endif
 
     /// <summary>The providers the installed ONNX Runtime package can load.</summary>
     public static IReadOnlyList<string> Available()
@@ -107,7 +113,12 @@ internal static class ExecutionProviders
             }
             else
             {
+                // TensorRT takes the subgraphs it supports; CUDA, appended after it, runs the rest on the same GPU.
                 options.AppendExecutionProvider_Tensorrt(id);
+                if (available.Contains("CUDAExecutionProvider"))
+                {
+                    options.AppendExecutionProvider_CUDA(id);
+                }
             }
 
             why = null;

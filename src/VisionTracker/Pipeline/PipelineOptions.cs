@@ -12,6 +12,15 @@ public sealed record PipelineOptions
     /// </summary>
     public int QueueCapacity { get; init; } = 4;
 
-    /// <summary>Stop after this many frames (null: until the source ends).</summary>
+    /// <summary>Stop after this many frames (null: until the source ends); with several streams, per stream.</summary>
     public long? MaxFrames { get; init; }
+
+    /// <summary>
+    /// With several streams: how long the detector stage waits, once it has a frame, for the other streams' frames
+    /// before running the batch without them. A slow or dead stream costs the others at most this much per batch.
+    /// </summary>
+    public TimeSpan BatchWait { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>With several streams: most frames per detector call (at most one per stream in any case).</summary>
+    public int MaxBatch { get; init; } = int.MaxValue;
 }

@@ -339,7 +339,7 @@ public sealed class DetrDetectorLayoutTests
         Assert.Contains("not available", ex.Message, StringComparison.Ordinal);
         Assert.Contains("-p:OnnxRuntimeGpu=true", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("CUDA 12", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("CUDA 13", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
