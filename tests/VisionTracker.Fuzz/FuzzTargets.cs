@@ -26,10 +26,7 @@ internal static class FuzzTargets
         ["zones"] = Zones,
         ["seqinfo"] = SeqInfoIni,
         ["http-query"] = HttpQuery,
-
-        // Issue 11 (cameras file): its reader is written on another branch. Adding its target is one line here,
-        // ["cameras"] = Cameras, with a method like Zones below that calls the cameras-file reader on the bytes,
-        // plus seed files in corpus/cameras/ (scripts/fuzz.sh and scripts/test.sh pick up every corpus folder).
+        ["cameras"] = Cameras,
     };
 
     private static readonly Lazy<string> Scratch = new(() =>
@@ -129,6 +126,24 @@ internal static class FuzzTargets
     }
 
     /// <summary>A zones JSON file, for a 640x480 video and for a 1x1 one (normalised coordinates scaled to almost nothing).</summary>
+    /// <summary>The cameras file as <c>vtrack track|live --cameras</c> reads it (<see cref="CamerasFile"/>).</summary>
+    private static void Cameras(byte[] data)
+    {
+        string path = Put("cameras.json", data);
+        IReadOnlyList<CameraEntry> cameras = Expect(() => CamerasFile.Load(path));
+        if (cameras is null)
+        {
+            return;
+        }
+
+        Check(cameras.Count > 0, "an empty camera list was accepted");
+        Check(cameras.Select(c => c.Name).Distinct(StringComparer.Ordinal).Count() == cameras.Count, "two cameras share a name");
+        foreach (CameraEntry c in cameras)
+        {
+            Check(!string.IsNullOrWhiteSpace(c.Name) && !string.IsNullOrWhiteSpace(c.Source), "a camera without a name or source was accepted");
+        }
+    }
+
     private static void Zones(byte[] data)
     {
         string path = Put("zones.json", data);

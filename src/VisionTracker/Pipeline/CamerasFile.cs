@@ -69,7 +69,7 @@ public static partial class CamerasFile
         }
         catch (JsonException ex)
         {
-            throw new VisionTrackerException($"Cameras file '{fileName}' is not valid JSON ({ex.Message}).", ex);
+            throw new VisionTrackerException($"Cameras file '{fileName}' is not valid JSON ({MessageText.OneLine(ex.Message)}).", ex);
         }
 
         using (doc)
@@ -79,67 +79,85 @@ public static partial class CamerasFile
                 throw new VisionTrackerException($"Cameras file '{fileName}' needs a \"cameras\" array: {{ \"cameras\": [ {{ \"name\": \"a\", \"source\": \"a.mp4\" }} ] }}.");
             }
 
-            var cameras = new List<CameraEntry>();
-            int i = 0;
-            foreach (JsonElement c in list.EnumerateArray())
+            try
             {
-                string where = $"Cameras file '{fileName}', camera {i + 1}";
-                if (c.ValueKind != JsonValueKind.Object)
-                {
-                    throw new VisionTrackerException($"{where}: each camera is an object with at least \"name\" and \"source\".");
-                }
-
-                foreach (JsonProperty p in c.EnumerateObject())
-                {
-                    if (!CameraProperties.Contains(p.Name, StringComparer.Ordinal))
-                    {
-                        throw new VisionTrackerException($"{where}: unknown property \"{p.Name}\" (known: {string.Join(", ", CameraProperties)}).");
-                    }
-                }
-
-                string name = Text(c, "name", where) ?? throw new VisionTrackerException($"{where}: \"name\" is missing.");
-                where = $"Cameras file '{fileName}', camera '{name}'";
-                if (name.Length == 0 || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.')))
-                {
-                    throw new VisionTrackerException($"{where}: the name may use only letters, digits, '-', '_' and '.' (it names files and metric labels).");
-                }
-
-                string source = Text(c, "source", where) ?? throw new VisionTrackerException($"{where}: \"source\" is missing.");
-                source = Expand(source);
-                if (!IsUrlOrIndex(source))
-                {
-                    source = Resolve(source, baseFolder);
-                }
-
-                bool realtime = c.TryGetProperty("realtime", out JsonElement rt) && rt.ValueKind switch
-                {
-                    JsonValueKind.True => true,
-                    JsonValueKind.False => false,
-                    _ => throw new VisionTrackerException($"{where}: \"realtime\" must be true or false."),
-                };
-                cameras.Add(new CameraEntry(
-                    name,
-                    source,
-                    PathOf(c, "zones", where, baseFolder),
-                    Classes(c, where),
-                    PathOf(c, "events", where, baseFolder),
-                    PathOf(c, "out", where, baseFolder),
-                    realtime));
-                i++;
+                return ParseCameras(list, fileName, baseFolder);
             }
-
-            if (cameras.Count == 0)
+            catch (InvalidOperationException ex)
             {
-                throw new VisionTrackerException($"Cameras file '{fileName}' lists no cameras.");
+                // A string with broken UTF-8 or a lone \u surrogate escape fails only when it is read.
+                throw new VisionTrackerException($"Cameras file '{fileName}' holds text that is not valid (broken UTF-8 or a lone \\u surrogate escape): fix the strings.", ex);
             }
-
-            if (cameras.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } dup)
-            {
-                throw new VisionTrackerException($"Cameras file '{fileName}': the name '{dup.Key}' is used twice; names must be unique.");
-            }
-
-            return cameras;
         }
+    }
+
+    private static List<CameraEntry> ParseCameras(JsonElement list, string fileName, string baseFolder)
+    {
+        var cameras = new List<CameraEntry>();
+        int i = 0;
+        foreach (JsonElement c in list.EnumerateArray())
+        {
+            string where = $"Cameras file '{fileName}', camera {i + 1}";
+            if (c.ValueKind != JsonValueKind.Object)
+            {
+                throw new VisionTrackerException($"{where}: each camera is an object with at least \"name\" and \"source\".");
+            }
+
+            foreach (JsonProperty p in c.EnumerateObject())
+            {
+                if (!CameraProperties.Contains(p.Name, StringComparer.Ordinal))
+                {
+                    throw new VisionTrackerException($"{where}: unknown property \"{MessageText.OneLine(p.Name)}\" (known: {string.Join(", ", CameraProperties)}).");
+                }
+            }
+
+            string name = Text(c, "name", where) ?? throw new VisionTrackerException($"{where}: \"name\" is missing.");
+            where = $"Cameras file '{fileName}', camera '{MessageText.OneLine(name)}'";
+            if (name.Length == 0 || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.')))
+            {
+                throw new VisionTrackerException($"{where}: the name may use only letters, digits, '-', '_' and '.' (it names files and metric labels).");
+            }
+
+            string source = Text(c, "source", where) ?? throw new VisionTrackerException($"{where}: \"source\" is missing.");
+            source = Expand(source);
+            if (string.IsNullOrWhiteSpace(source))
+            {
+                throw new VisionTrackerException($"{where}: \"source\" is empty: give a file, camera index, rtsp/http URL or MOT sequence folder.");
+            }
+
+            if (!IsUrlOrIndex(source))
+            {
+                source = Resolve(source, baseFolder);
+            }
+
+            bool realtime = c.TryGetProperty("realtime", out JsonElement rt) && rt.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new VisionTrackerException($"{where}: \"realtime\" must be true or false."),
+            };
+            cameras.Add(new CameraEntry(
+                name,
+                source,
+                PathOf(c, "zones", where, baseFolder),
+                Classes(c, where),
+                PathOf(c, "events", where, baseFolder),
+                PathOf(c, "out", where, baseFolder),
+                realtime));
+            i++;
+        }
+
+        if (cameras.Count == 0)
+        {
+            throw new VisionTrackerException($"Cameras file '{fileName}' lists no cameras.");
+        }
+
+        if (cameras.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } dup)
+        {
+            throw new VisionTrackerException($"Cameras file '{fileName}': the name '{dup.Key}' is used twice; names must be unique.");
+        }
+
+        return cameras;
     }
 
     private static string? Text(JsonElement c, string property, string where)

@@ -43,6 +43,7 @@ public class FuzzFindingTests
             "coco" => () => CocoVideoFormat.Read(path),
             "zones" => () => ZoneFile.Load(path, 640, 480),
             "seqinfo" => () => SeqInfo.Parse(path),
+            "cameras" => () => CamerasFile.Load(path),
             _ => throw new InvalidOperationException($"{file}: name it TARGET-what-broke.EXT with a known target"),
         };
 
