@@ -583,7 +583,7 @@ public sealed class DetrDetector : IDetector
 
     /// <summary>
     /// Whether top-k row <paramref name="r"/> is its query's best row among the classes kept: no other row of the same
-    /// query with a class that <see cref="DetrDetectorOptions.ClassFilter"/> keeps scores higher (ties go to the earlier
+    /// query with a class that this call's filter (the image's own in a batch, else <see cref="DetrDetectorOptions.ClassFilter"/>) keeps scores higher (ties go to the earlier
     /// row). Rows of one query share the tapped query index; without the tap they share the query's box exactly (the
     /// deploy head gathers one box per query), which identifies the query just as well.
     /// </summary>
@@ -591,7 +591,7 @@ public sealed class DetrDetector : IDetector
     {
         float s = scores[r];
         ReadOnlySpan<float> box = boxes.Slice(4 * r, 4);
-        IReadOnlySet<int>? filter = _options.ClassFilter;
+        IReadOnlySet<int>? filter = _filter;
         for (int o = 0; o < scores.Length; o++)
         {
             if (o == r || scores[o] < s || (scores[o] == s && o > r)
@@ -668,7 +668,7 @@ public sealed class DetrDetector : IDetector
             float score = 1f / (1f + MathF.Exp(-logits[i]));
             int q = i / classes;
             int cls = i - (q * classes);
-            if (!Keep(cls, score) || (!_options.AllClassesPerQuery && !IsBestClass(logits.Slice(q * classes, classes), cls, _options.ClassFilter)))
+            if (!Keep(cls, score) || (!_options.AllClassesPerQuery && !IsBestClass(logits.Slice(q * classes, classes), cls, _filter)))
             {
                 continue;
             }
