@@ -105,18 +105,7 @@ internal static class LiveCommand
             using var run = TrackRun.Create(new TrackRunSettings(src.Info, null, settings.Reid, settings.ZonesFile, settings.Tracker, settings.MaxFrames), detectorOptions);
             var hub = new LiveHub(settings.Monitor);
             await using MonitorServer server = await MonitorServer.StartAsync(settings.Monitor, hub, cancellationToken).ConfigureAwait(false);
-            switch (src)
-            {
-                case StreamSource s:
-                    hub.ObserveSource(() => s.State.ToString().ToLowerInvariant(), () => s.Reconnects);
-                    break;
-                case CameraSource c:
-                    hub.ObserveSource(() => c.State.ToString().ToLowerInvariant(), () => c.Reconnects);
-                    break;
-                default:
-                    hub.SetSourceState("running");
-                    break;
-            }
+            ObserveSource(hub, src);
 
             if (run.Zones is { } z)
             {
