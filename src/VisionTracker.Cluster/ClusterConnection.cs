@@ -174,6 +174,10 @@ public sealed class ClusterConnection : IAsyncDisposable
     public ValueTask<INatsJSConsumer> JobsConsumerAsync(CancellationToken cancellationToken) =>
         JetStream.GetConsumerAsync(ClusterNames.JobsStream, ClusterNames.JobsConsumer, cancellationToken);
 
+    /// <summary>The consumer of max-deliveries advisories (see <see cref="ClusterNames.MaxDeliveriesConsumer"/>).</summary>
+    public ValueTask<INatsJSConsumer> MaxDeliveriesConsumerAsync(CancellationToken cancellationToken) =>
+        JetStream.GetConsumerAsync(ClusterNames.DeadStream, ClusterNames.MaxDeliveriesConsumer, cancellationToken);
+
     /// <summary>The camera-claims consumer.</summary>
     public ValueTask<INatsJSConsumer> CamerasConsumerAsync(CancellationToken cancellationToken) =>
         JetStream.GetConsumerAsync(ClusterNames.CamerasStream, ClusterNames.CamerasConsumer, cancellationToken);
@@ -229,6 +233,16 @@ public sealed class ClusterConnection : IAsyncDisposable
                 Storage = StreamConfigStorage.File,
                 MaxAge = TimeSpan.FromDays(30),
                 Description = "vtrack dead letters: failed jobs, malformed job messages, max-deliveries advisories",
+            },
+            ct).ConfigureAwait(false);
+        await JetStream.CreateOrUpdateConsumerAsync(
+            ClusterNames.DeadStream,
+            new ConsumerConfig(ClusterNames.MaxDeliveriesConsumer)
+            {
+                AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                FilterSubject = ClusterNames.MaxDeliveriesAdvisory,
+                AckWait = TimeSpan.FromSeconds(30),
+                Description = "vtrack workers: mark the job of each max-deliveries advisory failed",
             },
             ct).ConfigureAwait(false);
         await JetStream.CreateOrUpdateStreamAsync(

@@ -2,6 +2,7 @@ using VisionTracker.Cli.Rendering;
 using VisionTracker.Cluster;
 using VisionTracker.Detection;
 using VisionTracker.Pipeline;
+using VisionTracker.Tracking;
 using VisionTracker.Video;
 using FrameSource = VisionTracker.Video.FrameSource;
 
@@ -84,12 +85,50 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
         };
         using IFrameSource src = FrameSource.Open(run.Camera.Url, sourceOptions);
         using var track = TrackRun.Create(new TrackRunSettings(src.Info, null, false, run.ZonesFile, run.Camera.Tracker, null), detectorOptions);
+        var restorable = track.Tracker as IRestorableTracker;
+        if (run.Restore is { } snap)
+        {
+            // Continue the previous holder's ids and counts from its last published snapshot, before the first frame.
+            if (snap.Tracker is { } ts && restorable is not null)
+            {
+                restorable.Restore(ts);
+            }
+
+            if (snap.Zones is { } zs && track.Zones is { } zo)
+            {
+                zo.Monitor.Restore(zs);
+            }
+        }
+
         var sinks = new List<IFrameSink> { track.Summary, run.Events, new StateSink(track.Zones, run.State) };
-        TrackingPipeline pipeline = track.CreatePipeline(src, sinks, PipelineMode.Live);
+        IFrameObserver[] extra = run.Snapshot is { } publish ? [new SnapshotObserver(restorable, track.Zones, run.Restore?.Frames ?? 0, publish)] : [];
+        TrackingPipeline pipeline = track.CreatePipeline(src, sinks, PipelineMode.Live, extra);
         await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reports frames and zone counts to the worker (for the holder's KV state) every 10 frames.</summary>
+    /// <summary>
+    /// Captures the tracker's and zone monitor's state on the tracking stage (where both are updated, so the two agree)
+    /// about once a second of stream time, for the holder to publish.
+    /// </summary>
+    private sealed class SnapshotObserver(IRestorableTracker? tracker, ZoneObserver? zones, long framesBefore, Action<CameraSnapshot> publish) : IFrameObserver
+    {
+        private double _last = double.NegativeInfinity;
+        private long _frames = framesBefore;
+
+        public IReadOnlyList<object> Observe(Detections tracks, long frameIndex, double timestampSeconds)
+        {
+            _frames++;
+            if (timestampSeconds - _last >= 1.0 || timestampSeconds < _last)
+            {
+                _last = timestampSeconds;
+                publish(new CameraSnapshot { Frames = _frames, Tracker = tracker?.Capture(), Zones = zones?.Monitor.Capture() });
+            }
+
+            return [];
+        }
+    }
+
+    /// <summary>Reports frames and zone counts to the worker (for the holder's KV state) after the first frame and every 10 frames.</summary>
     private sealed class StateSink(ZoneObserver? zones, Action<long, IReadOnlyDictionary<string, int>> state) : IFrameSink
     {
         private static readonly Dictionary<string, int> None = [];
@@ -97,7 +136,7 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
 
         public void Write(FrameResult result)
         {
-            if (++_frames % 10 == 0)
+            if (++_frames % 10 == 0 || _frames == 1)
             {
                 state(_frames, zones is null ? None : zones.Snapshot.ToDictionary(s => s.Zone.Name, s => s.Total));
             }

@@ -98,8 +98,8 @@ internal sealed class TrackRun : IDisposable
 
     public string ClassName(int id) => id >= 0 && id < ClassNames.Count ? ClassNames[id] : CocoClasses.NameOf(id);
 
-    public TrackingPipeline CreatePipeline(IFrameSource source, IReadOnlyList<IFrameSink> sinks, PipelineMode mode) =>
-        new(source, _detect, Tracker, Zones is null ? [] : [Zones], sinks, new PipelineOptions { Mode = mode, MaxFrames = _settings.MaxFrames });
+    public TrackingPipeline CreatePipeline(IFrameSource source, IReadOnlyList<IFrameSink> sinks, PipelineMode mode, IReadOnlyList<IFrameObserver>? moreObservers = null) =>
+        new(source, _detect, Tracker, [.. (Zones is null ? [] : new IFrameObserver[] { Zones }), .. moreObservers ?? []], sinks, new PipelineOptions { Mode = mode, MaxFrames = _settings.MaxFrames });
 
     public void Dispose()
     {
