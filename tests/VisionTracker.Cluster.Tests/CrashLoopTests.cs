@@ -55,16 +55,16 @@ public sealed class CrashLoopTests
             Assert.Matches(@"│ failed\s+│ crash2 ", line);
         }
 
-        // Nothing left on the work queue; the job is kept as a dead letter.
+        // Nothing left on the work queue; the dead-letter stream holds JetStream's advisory and the job's dead letter.
         Assert.Equal(0L, (await cluster.JetStream.GetStreamAsync(ClusterNames.JobsStream)).Info.State.Messages);
-        var consumer = await cluster.JetStream.CreateOrderedConsumerAsync(ClusterNames.DeadStream, new NATS.Client.JetStream.NatsJSOrderedConsumerOpts { FilterSubjects = [ClusterNames.DeadJobsSubject] });
-        var letters = new List<string?>();
+        var consumer = await cluster.JetStream.CreateOrderedConsumerAsync(ClusterNames.DeadStream);
+        var letters = new List<(string Subject, string? Job)>();
         await foreach (var m in consumer.FetchAsync<byte[]>(new NATS.Client.JetStream.NatsJSFetchOpts { MaxMsgs = 10, Expires = TimeSpan.FromSeconds(3) }))
         {
-            letters.Add(m.Headers?["Vtrack-Job"].ToString());
+            letters.Add((m.Subject, m.Headers is { } h && h.TryGetValue("Vtrack-Job", out var j) ? j.ToString() : null));
         }
 
-        Assert.Equal([jobId], letters);
+        Assert.Equal([(ClusterNames.MaxDeliveriesAdvisory, (string?)null), (ClusterNames.DeadJobsSubject, jobId)], letters);
         Assert.True(survivor.Terminate(TimeSpan.FromSeconds(30)), survivor.Output);
         Assert.Equal(0, survivor.ExitCode);
     }
