@@ -10,10 +10,18 @@ namespace VisionTracker.Cli.Commands;
 
 /// <summary>
 /// The worker's pipeline: the very code of <c>vtrack track</c> (jobs: <see cref="TrackRun"/>, <see cref="ExportSinks"/>,
-/// offline mode) and <c>vtrack live</c> (cameras: reconnecting source, live mode). Detector settings are the worker's.
+/// offline mode) and <c>vtrack live</c> (cameras: reconnecting source, live mode). Detector settings are the worker's;
+/// the model is loaded once per worker process (<see cref="SharedDetector"/>) and shared by its slots.
 /// </summary>
-internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, Action<string> warn) : IClusterRunner
+internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, Action<string> warn, Action<string> log) : IClusterRunner, IDisposable
 {
+    private readonly SharedDetector _detector = new(detectorOptions, log);
+
+    /// <summary>Model loads in this process so far.</summary>
+    public int ModelLoads => _detector.Loads;
+
+    public void Dispose() => _detector.Dispose();
+
     public async Task<IReadOnlyList<string>> RunJobAsync(JobRun run, Action<long, long?> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -21,7 +29,7 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
         var sourceOptions = new FrameSourceOptions { Warn = w => warn($"job {run.Job.Id}: {w}") };
         using IFrameSource src = FrameSource.Open(run.LocalSource, sourceOptions);
         FrameSourceInfo info = src.Info;
-        using var track = TrackRun.Create(new TrackRunSettings(info, null, false, run.ZonesFile, run.Job.Tracker, run.Job.MaxFrames), detectorOptions);
+        using var track = TrackRun.Create(new TrackRunSettings(info, null, false, run.ZonesFile, run.Job.Tracker, run.Job.MaxFrames), detectorOptions, _detector);
 
         // Files are named after the source as submitted, exactly as `vtrack track SOURCE` names them.
         var (sinks, files) = ExportSinks.Create(exports, run.OutDir, OutputFolder.SafeName(run.Job.Source), info, track.ClassNames, track.Zones);
@@ -84,7 +92,7 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
             Warn = w => warn($"camera {run.Camera.Name}: {w}"),
         };
         using IFrameSource src = FrameSource.Open(run.Camera.Url, sourceOptions);
-        using var track = TrackRun.Create(new TrackRunSettings(src.Info, null, false, run.ZonesFile, run.Camera.Tracker, null), detectorOptions);
+        using var track = TrackRun.Create(new TrackRunSettings(src.Info, null, false, run.ZonesFile, run.Camera.Tracker, null), detectorOptions, _detector);
         var restorable = track.Tracker as IRestorableTracker;
         if (run.Restore is { } snap)
         {
