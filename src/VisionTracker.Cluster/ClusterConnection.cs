@@ -137,7 +137,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         catch (NatsException ex)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw new VisionTrackerException($"Cannot connect to NATS at {Redact(options.Url)}: {FirstLine(ex)}. Start `nats-server -js` there or pass --nats nats://HOST:PORT.", ex);
+            throw new VisionTrackerException($"Cannot connect to NATS at {Redact(options.Url)}: {ConnectFailure(ex, options)}", ex);
         }
 
         INatsJSContext js = connection.CreateJetStreamContext();
@@ -174,9 +174,36 @@ public sealed class ClusterConnection : IAsyncDisposable
     public ValueTask<INatsJSConsumer> JobsConsumerAsync(CancellationToken cancellationToken) =>
         JetStream.GetConsumerAsync(ClusterNames.JobsStream, ClusterNames.JobsConsumer, cancellationToken);
 
+    /// <summary>The consumer of max-deliveries advisories (see <see cref="ClusterNames.MaxDeliveriesConsumer"/>).</summary>
+    public ValueTask<INatsJSConsumer> MaxDeliveriesConsumerAsync(CancellationToken cancellationToken) =>
+        JetStream.GetConsumerAsync(ClusterNames.DeadStream, ClusterNames.MaxDeliveriesConsumer, cancellationToken);
+
     /// <summary>The camera-claims consumer.</summary>
     public ValueTask<INatsJSConsumer> CamerasConsumerAsync(CancellationToken cancellationToken) =>
         JetStream.GetConsumerAsync(ClusterNames.CamerasStream, ClusterNames.CamerasConsumer, cancellationToken);
+
+    /// <summary>Why a connection failed, in one line that names the fix: credentials refused, TLS not trusted, or not reachable.</summary>
+    private static string ConnectFailure(Exception ex, ClusterOptions options)
+    {
+        var chain = new List<Exception>();
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            chain.Add(e);
+        }
+
+        if (chain.Any(e => e.Message.Contains("Authorization Violation", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("authorization", StringComparison.OrdinalIgnoreCase)))
+        {
+            return "the server refused the credentials (authorization violation): check the user and password in the URL, or --creds.";
+        }
+
+        if (chain.Any(e => e is System.Security.Authentication.AuthenticationException))
+        {
+            string ca = options.TlsCa is { } f ? $"the CA in --tls-ca {f}" : "the system's trusted CAs";
+            return $"TLS failed: the server's certificate is not trusted by {ca} ({FirstLine(chain.Last(e => e is System.Security.Authentication.AuthenticationException))}); pass --tls-ca with the CA that signed it.";
+        }
+
+        return $"{FirstLine(ex)}. Start `nats-server -js` there or pass --nats nats://HOST:PORT.";
+    }
 
     internal static string FirstLine(Exception ex) => ex.Message.Split('\n')[0].TrimEnd('.');
 
@@ -229,6 +256,16 @@ public sealed class ClusterConnection : IAsyncDisposable
                 Storage = StreamConfigStorage.File,
                 MaxAge = TimeSpan.FromDays(30),
                 Description = "vtrack dead letters: failed jobs, malformed job messages, max-deliveries advisories",
+            },
+            ct).ConfigureAwait(false);
+        await JetStream.CreateOrUpdateConsumerAsync(
+            ClusterNames.DeadStream,
+            new ConsumerConfig(ClusterNames.MaxDeliveriesConsumer)
+            {
+                AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                FilterSubject = ClusterNames.MaxDeliveriesAdvisory,
+                AckWait = TimeSpan.FromSeconds(30),
+                Description = "vtrack workers: mark the job of each max-deliveries advisory failed",
             },
             ct).ConfigureAwait(false);
         await JetStream.CreateOrUpdateStreamAsync(

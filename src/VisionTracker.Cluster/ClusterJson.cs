@@ -119,6 +119,28 @@ public sealed record CameraHolder
 
     /// <summary>Last zone counts (zone: total), as published.</summary>
     public IReadOnlyDictionary<string, int> ZoneCounts { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Stream sequence of the camera's claim message (a camera removed and added again gets a new one).</summary>
+    public ulong ClaimSeq { get; init; }
+
+    /// <summary>The epoch whose snapshot this holder restored its tracks and counts from, or null when it started fresh.</summary>
+    public long? RestoredFrom { get; init; }
+
+    /// <summary>The holder's latest tracker and zone state (about once a second of stream time), for the next holder to continue from.</summary>
+    public CameraSnapshot? Snapshot { get; init; }
+}
+
+/// <summary>What a camera's next holder needs to continue its track ids and zone counts.</summary>
+public sealed record CameraSnapshot
+{
+    /// <summary>Frames the holder had processed when it took the snapshot.</summary>
+    public long Frames { get; init; }
+
+    /// <summary>The tracker's state (next id, confirmed and lost tracks), or null when the tracker has none to give.</summary>
+    public VisionTracker.Tracking.TrackerSnapshot? Tracker { get; init; }
+
+    /// <summary>The zone monitor's counts and open visits, or null without zones.</summary>
+    public VisionTracker.Shelf.ZoneMonitorSnapshot? Zones { get; init; }
 }
 
 /// <summary>JSON settings of every cluster message (snake_case, like the events JSONL).</summary>

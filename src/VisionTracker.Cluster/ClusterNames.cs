@@ -24,6 +24,12 @@ public static class ClusterNames
     /// <summary>The advisory JetStream itself publishes when a job message reached MaxDeliver (a worker crashed on it each time).</summary>
     public const string MaxDeliveriesAdvisory = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + JobsStream + "." + JobsConsumer;
 
+    /// <summary>
+    /// Durable consumer on <see cref="DeadStream"/> over <see cref="MaxDeliveriesAdvisory"/>: workers take each advisory
+    /// (a job whose worker died on every delivery) and mark that job failed.
+    /// </summary>
+    public const string MaxDeliveriesConsumer = "vtrack-max-deliveries";
+
     /// <summary>Work-queue stream of camera claims: one message per camera, held (never acked) by the worker serving it.</summary>
     public const string CamerasStream = "VTRACK_CAMERAS";
 

@@ -47,7 +47,8 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
         _maxDeliver = jobs.Info.Config.MaxDeliver;
         log($"worker {options.Id}: {options.Streams} slot(s), jobs AckWait {jobs.Info.Config.AckWait.TotalSeconds:0} s, MaxDeliver {jobs.Info.Config.MaxDeliver}; cameras AckWait {cameras.Info.Config.AckWait.TotalSeconds:0} s{(options.Cameras ? string.Empty : " (not taking cameras)")}");
         using var fpsTimer = new Timer(_ => UpdateFps(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
-        var slots = Enumerable.Range(0, Math.Max(1, options.Streams)).Select(i => SlotAsync(jobs, cameras, stop)).ToArray();
+        INatsJSConsumer advisories = await cluster.MaxDeliveriesConsumerAsync(stop).ConfigureAwait(false);
+        var slots = Enumerable.Range(0, Math.Max(1, options.Streams)).Select(i => SlotAsync(jobs, cameras, stop)).Append(MaxDeliveriesAsync(advisories, stop)).ToArray();
         await Task.WhenAll(slots).ConfigureAwait(false);
         log($"worker {options.Id}: stopped");
     }
@@ -106,6 +107,109 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
                 await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Takes JetStream's max-deliveries advisories (kept in the dead-letter stream): each names a job message that was
+    /// delivered MaxDeliver times without an ack or a nak, so its worker died every time (a job that fails with an
+    /// error is dead-lettered by the worker itself). The job is marked failed, its message is kept as a dead letter and
+    /// removed from the work queue.
+    /// </summary>
+    private async Task MaxDeliveriesAsync(INatsJSConsumer advisories, CancellationToken stop)
+    {
+        var fetch = new NatsJSFetchOpts { MaxMsgs = 10, Expires = TimeSpan.FromSeconds(2) };
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var msg in advisories.FetchAsync<byte[]>(fetch, cancellationToken: stop).ConfigureAwait(false))
+                {
+                    await HandleMaxDeliveriesAsync(msg).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch (NatsException ex) when (!stop.IsCancellationRequested)
+            {
+                log($"warning: max-deliveries advisories: {ClusterConnection.FirstLine(ex)}; retrying in 2 s");
+                await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task HandleMaxDeliveriesAsync(INatsJSMsg<byte[]> msg)
+    {
+        ulong seq = 0;
+        long deliveries = 0;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(msg.Data ?? []);
+            seq = doc.RootElement.TryGetProperty("stream_seq", out var s) ? s.GetUInt64() : 0;
+            deliveries = doc.RootElement.TryGetProperty("deliveries", out var d) ? d.GetInt64() : 0;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        if (seq > 0)
+        {
+            INatsJSStream stream = await cluster.JetStream.GetStreamAsync(ClusterNames.JobsStream).ConfigureAwait(false);
+            byte[]? data = null;
+            try
+            {
+                var got = await stream.GetAsync(new NATS.Client.JetStream.Models.StreamMsgGetRequest { Seq = seq }).ConfigureAwait(false);
+                data = got.Message.Data.ToArray();
+            }
+            catch (NatsJSApiException ex) when (ex.Error.Code == 404 || ex.Error.ErrCode == 10037)
+            {
+                // Gone already (acked at the last moment, or handled by another worker).
+            }
+
+            if (data is not null)
+            {
+                JobMessage? job = ClusterJson.Parse<JobMessage>(data, out _);
+                string error = $"its worker stopped (crashed or was killed) during each of its {deliveries} deliveries; MaxDeliver reached, not retried";
+                JobState? state = null;
+                if (job is not null)
+                {
+                    var current = await cluster.Jobs.TryGetEntryAsync<byte[]>(job.Id).ConfigureAwait(false);
+                    state = current.Success && current.Value.Value is { } v ? ClusterJson.Parse<JobState>(v, out _) : null;
+                }
+
+                if (job is not null && state?.State != JobState.Done)
+                {
+                    await PutStateAsync(new JobState { Id = job.Id, Source = job.Source, State = JobState.Failed, Worker = state?.Worker, Frames = state?.Frames ?? 0, TotalFrames = state?.TotalFrames, Attempt = deliveries, Error = error }).ConfigureAwait(false);
+                }
+
+                var headers = new NatsHeaders
+                {
+                    ["Vtrack-Error"] = error,
+                    ["Vtrack-Worker"] = options.Id,
+                    ["Vtrack-Stream-Seq"] = seq.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
+                if (job is not null)
+                {
+                    headers["Vtrack-Job"] = job.Id;
+                }
+
+                // Keep the dead letter first, then take the message off the work queue.
+                var ack = await cluster.JetStream.PublishAsync(ClusterNames.DeadJobsSubject, data, headers: headers).ConfigureAwait(false);
+                ack.EnsureSuccess();
+                try
+                {
+                    await stream.DeleteMessageAsync(new NATS.Client.JetStream.Models.StreamMsgDeleteRequest { Seq = seq }).ConfigureAwait(false);
+                }
+                catch (NatsJSApiException)
+                {
+                }
+
+                metrics.JobsFailed.Inc();
+                log($"job {job?.Id ?? $"at stream seq {seq}"}: failed: {error}");
+            }
+        }
+
+        await msg.AckAsync().ConfigureAwait(false);
     }
 
     private async Task PutStateAsync(JobState state)
@@ -357,19 +461,55 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
             previous = ClusterJson.Parse<CameraHolder>(pv, out _);
         }
 
-        var holder = new CameraHolder { Name = name, Worker = options.Id, Epoch = epoch, Since = DateTimeOffset.UtcNow, Updated = DateTimeOffset.UtcNow, ZoneCounts = previous?.ZoneCounts ?? new Dictionary<string, int>() };
+        // Continue from the previous holder's last published snapshot when it held this same claim (a takeover, or a
+        // hand-back on stop); a camera removed and added again (new claim) starts fresh.
+        CameraSnapshot? restore = epoch > 1 && previous is { Snapshot: { } ps } && previous.ClaimSeq == seq ? ps : null;
+        var holder = new CameraHolder
+        {
+            Name = name,
+            Worker = options.Id,
+            Epoch = epoch,
+            Since = DateTimeOffset.UtcNow,
+            Updated = DateTimeOffset.UtcNow,
+            ZoneCounts = restore is not null ? previous!.ZoneCounts : new Dictionary<string, int>(),
+            ClaimSeq = seq,
+            RestoredFrom = restore is not null ? previous!.Epoch : null,
+            Snapshot = restore,
+        };
         await cluster.CameraState.PutAsync(name, ClusterJson.Bytes(holder)).ConfigureAwait(false);
         log(previous is null || epoch == 1
             ? $"camera {name}: holding (epoch {epoch})"
-            : $"camera {name}: took over from {previous.Worker} (epoch {epoch}; its last state: {previous.Frames} frames, counts {string.Join(", ", previous.ZoneCounts.Select(kv => $"{kv.Key}={kv.Value}"))})");
+            : restore is null
+                ? $"camera {name}: took over from {previous.Worker} (epoch {epoch}); no snapshot of this claim to continue from, starting fresh"
+                : $"camera {name}: took over from {previous.Worker} (epoch {epoch}); continuing from its snapshot at frame {restore.Frames}: {restore.Tracker?.Tracks.Count ?? 0} track(s), next id {restore.Tracker?.NextId ?? 1}, counts {string.Join(", ", previous.ZoneCounts.Select(kv => $"{kv.Key}={kv.Value}"))}");
         metrics.CamerasHeld.Inc();
         string dir = Path.Combine(options.WorkDir, $"camera-{name}-{Environment.ProcessId}-{epoch}");
         Directory.CreateDirectory(dir);
         using var hold = CancellationTokenSource.CreateLinkedTokenSource(stop);
         long frames = 0;
         IReadOnlyDictionary<string, int> counts = holder.ZoneCounts;
+        CameraSnapshot? latest = restore;
         bool removed = false;
         long reported = 0;
+        using var publishing = new SemaphoreSlim(1, 1);
+        async Task PublishStateAsync()
+        {
+            await publishing.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                holder = holder with { Frames = Interlocked.Read(ref frames), Events = events?.Published ?? 0, ZoneCounts = counts, Snapshot = Volatile.Read(ref latest), Updated = DateTimeOffset.UtcNow };
+                await cluster.CameraState.PutAsync(name, ClusterJson.Bytes(holder)).ConfigureAwait(false);
+            }
+            catch (NatsException ex)
+            {
+                log($"warning: camera {name}: state not written: {ClusterConnection.FirstLine(ex)}");
+            }
+            finally
+            {
+                publishing.Release();
+            }
+        }
+
         Task keepAlive = KeepAliveAsync(msg, _cameraAckWait, hold.Token, async () =>
         {
             var still = await cluster.Cameras.TryGetEntryAsync<byte[]>(name).ConfigureAwait(false);
@@ -380,9 +520,9 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
                 return;
             }
 
-            holder = holder with { Frames = Interlocked.Read(ref frames), Events = events?.Published ?? 0, ZoneCounts = counts, Updated = DateTimeOffset.UtcNow };
-            await cluster.CameraState.PutAsync(name, ClusterJson.Bytes(holder)).ConfigureAwait(false);
+            await PublishStateAsync().ConfigureAwait(false);
         }, TimeSpan.FromSeconds(2));
+        Task firstState = Task.CompletedTask;
         try
         {
             string? zones = null;
@@ -394,12 +534,23 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
 
             CameraEvents sinkOwner = new(events, name, $"{name}.{seq}.{epoch}");
             await runner.RunCameraAsync(
-                new CameraRun(camera, zones, sinkOwner.Sink, (f, c) =>
-                {
-                    Interlocked.Exchange(ref frames, f);
-                    counts = c;
-                    AddFrames(f - Interlocked.Exchange(ref reported, f));
-                }),
+                new CameraRun(
+                    camera,
+                    zones,
+                    sinkOwner.Sink,
+                    (f, c) =>
+                    {
+                        Interlocked.Exchange(ref frames, f);
+                        counts = c;
+                        AddFrames(f - Interlocked.Exchange(ref reported, f));
+                        if (f == 1)
+                        {
+                            // Publish the first frame's state at once (then every 2 s): it shows where this holder started.
+                            firstState = Task.Run(PublishStateAsync, CancellationToken.None);
+                        }
+                    },
+                    restore,
+                    snap => Volatile.Write(ref latest, snap)),
                 hold.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (hold.IsCancellationRequested)
@@ -413,6 +564,7 @@ public sealed class ClusterWorker(ClusterConnection cluster, IClusterRunner runn
         {
             await hold.CancelAsync().ConfigureAwait(false);
             await keepAlive.ConfigureAwait(false);
+            await firstState.ConfigureAwait(false);
             metrics.CamerasHeld.Dec();
             try
             {

@@ -14,8 +14,10 @@ public sealed record JobRun(JobMessage Job, string LocalSource, string? ZonesFil
 /// <param name="Camera">The camera.</param>
 /// <param name="ZonesFile">Its zones written to a local file, or null.</param>
 /// <param name="Events">A sink that publishes its events; add it to the pipeline's sinks.</param>
-/// <param name="State">Called after frames with the frames done and the zone counts (for the holder's KV state).</param>
-public sealed record CameraRun(CameraConfig Camera, string? ZonesFile, IFrameSink Events, Action<long, IReadOnlyDictionary<string, int>> State);
+/// <param name="State">Called after the first frame and every 10 frames with the frames done and the zone counts (for the holder's KV state).</param>
+/// <param name="Restore">The previous holder's last published snapshot to continue from (restored before the first frame), or null to start fresh.</param>
+/// <param name="Snapshot">Called about once a second of stream time, on the tracking stage, with a fresh snapshot to publish; or null.</param>
+public sealed record CameraRun(CameraConfig Camera, string? ZonesFile, IFrameSink Events, Action<long, IReadOnlyDictionary<string, int>> State, CameraSnapshot? Restore = null, Action<CameraSnapshot>? Snapshot = null);
 
 /// <summary>
 /// Runs the single-stream pipeline for the worker: the CLI implements it with the same code as <c>vtrack track</c>

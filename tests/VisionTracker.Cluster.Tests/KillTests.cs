@@ -46,9 +46,10 @@ public sealed class KillTests
         var workers = new Dictionary<string, Vtrack>();
         try
         {
+            // w1 runs two jobs at once on its one detector (the model is loaded once per worker process).
             foreach (string id in new[] { "w1", "w2", "w3" })
             {
-                workers[id] = Vtrack.Start(["worker", "--nats", nats.Url, "--id", id, "--ack-wait", "6", "--no-cameras", .. Detector]);
+                workers[id] = Vtrack.Start(["worker", "--nats", nats.Url, "--id", id, "--ack-wait", "6", "--no-cameras", "--streams", id == "w1" ? "2" : "1", .. Detector]);
             }
 
             string Logs() => string.Join("\n", workers.Select(w => $"--- {w.Key}\n{w.Value.Output}"));
@@ -111,6 +112,16 @@ public sealed class KillTests
 
             // Two clips open on empty scenes (no confident Atto boxes in their first 40 frames); four have tracks.
             Assert.True(nonEmpty >= 4, $"only {nonEmpty} of 6 MOT files have tracks");
+
+            // Each worker loaded the model at most once, however many jobs it ran.
+            foreach (var (id, w) in workers)
+            {
+                int jobsRun = w.StdErr.Count(l => l.Contains(": running ", StringComparison.Ordinal));
+                int loads = w.StdErr.Count(l => l.Contains("model loaded", StringComparison.Ordinal));
+                Assert.True(loads <= 1 && (jobsRun == 0 || loads == 1), $"{id}: {jobsRun} job(s), {loads} model load(s)\n{w.Output}");
+            }
+
+            Assert.Contains(workers.Values, w => w.StdErr.Count(l => l.Contains(": running ", StringComparison.Ordinal)) >= 2);
 
             // The surviving workers stop cleanly on SIGTERM.
             foreach (var (id, w) in workers.Where(w => w.Key != victim.Worker))

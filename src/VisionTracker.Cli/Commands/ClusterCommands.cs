@@ -281,7 +281,7 @@ internal static class ClusterCommands
             using IDisposable? server = p.GetValue(metrics) is { } m ? wm.Serve(m) : null;
             await using var events = await EventPublisher.CreateAsync(cluster, p.GetValue(mqtt), $"vtrack-{workerOptions.Id}", w => Console.Error.WriteLine($"warning: {w}"), ct).ConfigureAwait(false);
             using var eventsMetric = new Timer(_ => wm.EventsPublished.IncTo(events.Published), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-            var runner = new ClusterRunner(() => det.Build(p), w => Console.Error.WriteLine($"warning: {w}"));
+            using var runner = new ClusterRunner(() => det.Build(p), w => Console.Error.WriteLine($"warning: {w}"), line => Console.Error.WriteLine($"worker {workerOptions.Id}: {line}"));
             var worker = new ClusterWorker(cluster, runner, workerOptions, wm, events, line => Console.Error.WriteLine(line));
             await worker.RunAsync(stop.Token).ConfigureAwait(false);
             return ExitCodes.Ok;

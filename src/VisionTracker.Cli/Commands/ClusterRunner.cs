@@ -2,6 +2,7 @@ using VisionTracker.Cli.Rendering;
 using VisionTracker.Cluster;
 using VisionTracker.Detection;
 using VisionTracker.Pipeline;
+using VisionTracker.Tracking;
 using VisionTracker.Video;
 using FrameSource = VisionTracker.Video.FrameSource;
 
@@ -9,10 +10,18 @@ namespace VisionTracker.Cli.Commands;
 
 /// <summary>
 /// The worker's pipeline: the very code of <c>vtrack track</c> (jobs: <see cref="TrackRun"/>, <see cref="ExportSinks"/>,
-/// offline mode) and <c>vtrack live</c> (cameras: reconnecting source, live mode). Detector settings are the worker's.
+/// offline mode) and <c>vtrack live</c> (cameras: reconnecting source, live mode). Detector settings are the worker's;
+/// the model is loaded once per worker process (<see cref="SharedDetector"/>) and shared by its slots.
 /// </summary>
-internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, Action<string> warn) : IClusterRunner
+internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, Action<string> warn, Action<string> log) : IClusterRunner, IDisposable
 {
+    private readonly SharedDetector _detector = new(detectorOptions, log);
+
+    /// <summary>Model loads in this process so far.</summary>
+    public int ModelLoads => _detector.Loads;
+
+    public void Dispose() => _detector.Dispose();
+
     public async Task<IReadOnlyList<string>> RunJobAsync(JobRun run, Action<long, long?> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -20,7 +29,7 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
         var sourceOptions = new FrameSourceOptions { Warn = w => warn($"job {run.Job.Id}: {w}") };
         using IFrameSource src = FrameSource.Open(run.LocalSource, sourceOptions);
         FrameSourceInfo info = src.Info;
-        using var track = TrackRun.Create(new TrackRunSettings(info, null, false, run.ZonesFile, run.Job.Tracker, run.Job.MaxFrames), detectorOptions);
+        using var track = TrackRun.Create(new TrackRunSettings(info, null, false, run.ZonesFile, run.Job.Tracker, run.Job.MaxFrames), detectorOptions, _detector);
 
         // Files are named after the source as submitted, exactly as `vtrack track SOURCE` names them.
         var (sinks, files) = ExportSinks.Create(exports, run.OutDir, OutputFolder.SafeName(run.Job.Source), info, track.ClassNames, track.Zones);
@@ -83,13 +92,51 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
             Warn = w => warn($"camera {run.Camera.Name}: {w}"),
         };
         using IFrameSource src = FrameSource.Open(run.Camera.Url, sourceOptions);
-        using var track = TrackRun.Create(new TrackRunSettings(src.Info, null, false, run.ZonesFile, run.Camera.Tracker, null), detectorOptions);
+        using var track = TrackRun.Create(new TrackRunSettings(src.Info, null, false, run.ZonesFile, run.Camera.Tracker, null), detectorOptions, _detector);
+        var restorable = track.Tracker as IRestorableTracker;
+        if (run.Restore is { } snap)
+        {
+            // Continue the previous holder's ids and counts from its last published snapshot, before the first frame.
+            if (snap.Tracker is { } ts && restorable is not null)
+            {
+                restorable.Restore(ts);
+            }
+
+            if (snap.Zones is { } zs && track.Zones is { } zo)
+            {
+                zo.Monitor.Restore(zs);
+            }
+        }
+
         var sinks = new List<IFrameSink> { track.Summary, run.Events, new StateSink(track.Zones, run.State) };
-        TrackingPipeline pipeline = track.CreatePipeline(src, sinks, PipelineMode.Live);
+        IFrameObserver[] extra = run.Snapshot is { } publish ? [new SnapshotObserver(restorable, track.Zones, run.Restore?.Frames ?? 0, publish)] : [];
+        TrackingPipeline pipeline = track.CreatePipeline(src, sinks, PipelineMode.Live, extra);
         await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reports frames and zone counts to the worker (for the holder's KV state) every 10 frames.</summary>
+    /// <summary>
+    /// Captures the tracker's and zone monitor's state on the tracking stage (where both are updated, so the two agree)
+    /// about once a second of stream time, for the holder to publish.
+    /// </summary>
+    private sealed class SnapshotObserver(IRestorableTracker? tracker, ZoneObserver? zones, long framesBefore, Action<CameraSnapshot> publish) : IFrameObserver
+    {
+        private double _last = double.NegativeInfinity;
+        private long _frames = framesBefore;
+
+        public IReadOnlyList<object> Observe(Detections tracks, long frameIndex, double timestampSeconds)
+        {
+            _frames++;
+            if (timestampSeconds - _last >= 1.0 || timestampSeconds < _last)
+            {
+                _last = timestampSeconds;
+                publish(new CameraSnapshot { Frames = _frames, Tracker = tracker?.Capture(), Zones = zones?.Monitor.Capture() });
+            }
+
+            return [];
+        }
+    }
+
+    /// <summary>Reports frames and zone counts to the worker (for the holder's KV state) after the first frame and every 10 frames.</summary>
     private sealed class StateSink(ZoneObserver? zones, Action<long, IReadOnlyDictionary<string, int>> state) : IFrameSink
     {
         private static readonly Dictionary<string, int> None = [];
@@ -97,7 +144,7 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
 
         public void Write(FrameResult result)
         {
-            if (++_frames % 10 == 0)
+            if (++_frames % 10 == 0 || _frames == 1)
             {
                 state(_frames, zones is null ? None : zones.Snapshot.ToDictionary(s => s.Zone.Name, s => s.Total));
             }

@@ -50,9 +50,15 @@ internal sealed class TrackRun : IDisposable
 
     public string DetectorDescription { get; }
 
-    public IDetector? Detector => _detector;
+    public IDetector? Detector => _detector ?? _shared?.Detector;
 
-    public static TrackRun Create(TrackRunSettings settings, Func<DetrDetectorOptions> detectorOptions)
+    private SharedDetector? _shared;
+
+    /// <summary>
+    /// Builds the run. With <paramref name="shared"/> (the cluster worker), the process's one detector is used (and
+    /// not disposed with the run) instead of loading the model for this run.
+    /// </summary>
+    public static TrackRun Create(TrackRunSettings settings, Func<DetrDetectorOptions> detectorOptions, SharedDetector? shared = null)
     {
         ZoneObserver? zones = settings.ZonesFile is { } zf
             ? new ZoneObserver(new ZoneMonitor(ZoneFile.Load(zf, settings.Source.Width, settings.Source.Height)))
@@ -67,6 +73,18 @@ internal sealed class TrackRun : IDisposable
             var file = DetectionFile.Load(df);
             string scale = file.ScoresNormalized ? ", scores normalised to quantiles" : string.Empty;
             return new TrackRun(settings, null, null, file.AsDetector(), zones, CocoClasses.Names, $"detections from {Path.GetFileName(df)} ({file.FrameCount} frames{scale})");
+        }
+
+        if (shared is not null)
+        {
+            if (settings.Reid)
+            {
+                throw new VisionTrackerException("--reid is not available on cluster workers.");
+            }
+
+            var si = shared.Detector.Info;
+            string sharedEmb = si.EmbeddingDim > 0 ? $"decoder embeddings D={si.EmbeddingDim}" : "no embeddings";
+            return new TrackRun(settings, null, null, f => shared.Detect(f.Image), zones, si.ClassNames, $"{si.ModelName} {si.InputWidth}x{si.InputHeight} on {si.ExecutionProvider}, {sharedEmb} (shared)") { _shared = shared };
         }
 
         DetrDetector detector = new(detectorOptions());
@@ -98,8 +116,8 @@ internal sealed class TrackRun : IDisposable
 
     public string ClassName(int id) => id >= 0 && id < ClassNames.Count ? ClassNames[id] : CocoClasses.NameOf(id);
 
-    public TrackingPipeline CreatePipeline(IFrameSource source, IReadOnlyList<IFrameSink> sinks, PipelineMode mode) =>
-        new(source, _detect, Tracker, Zones is null ? [] : [Zones], sinks, new PipelineOptions { Mode = mode, MaxFrames = _settings.MaxFrames });
+    public TrackingPipeline CreatePipeline(IFrameSource source, IReadOnlyList<IFrameSink> sinks, PipelineMode mode, IReadOnlyList<IFrameObserver>? moreObservers = null) =>
+        new(source, _detect, Tracker, [.. (Zones is null ? [] : new IFrameObserver[] { Zones }), .. moreObservers ?? []], sinks, new PipelineOptions { Mode = mode, MaxFrames = _settings.MaxFrames });
 
     public void Dispose()
     {

@@ -73,6 +73,8 @@ public sealed class ZoneMonitor
     private readonly HashSet<int> _shelfClasses = [];
     private readonly List<DetectionFrame> _history = [];
     private readonly Stack<DetectionFrame> _spareFrames = new();
+    private double _lastTime = double.NaN;
+    private List<Action<long, double>>? _rebase;
 
     /// <summary>Creates a monitor over <paramref name="zones"/>.</summary>
     /// <param name="zones">Zones with unique names (as <see cref="ZoneFile.Load(string, int, int)"/> returns them).</param>
@@ -152,6 +154,16 @@ public sealed class ZoneMonitor
 
         double t = timestampSeconds;
         List<ShelfEvent>? events = null;
+        _lastTime = t;
+        if (_rebase is not null)
+        {
+            foreach (var rebase in _rebase)
+            {
+                rebase(frameIndex, t);
+            }
+
+            _rebase = null;
+        }
 
         ObserveTracks(tracks, t);
         ForgetStaleTracks(t);
@@ -222,9 +234,121 @@ public sealed class ZoneMonitor
     public IReadOnlyList<ZoneSnapshot> Snapshot() =>
         _zones.Select(zs => new ZoneSnapshot(zs.Zone, zs.Classes.ToDictionary(c => c.ClassId, c => c.Reported))).ToArray();
 
+    /// <summary>Captures counts, counted ids, remembered tracks and open visits; see <see cref="ZoneMonitorSnapshot"/>.</summary>
+    public ZoneMonitorSnapshot Capture()
+    {
+        double now = double.IsNaN(_lastTime) ? 0 : _lastTime;
+        var tracks = _tracks.Values.OrderBy(m => m.Id).Select(m => new ZoneTrackSnapshot
+        {
+            Id = m.Id,
+            ClassId = m.ClassId,
+            X1 = m.Box.X1,
+            Y1 = m.Box.Y1,
+            X2 = m.Box.X2,
+            Y2 = m.Box.Y2,
+            SecondsUnseen = Math.Max(0, now - m.LastSeen),
+            InZones = Enumerable.Range(0, _zones.Length).Where(z => m.InZone[z]).Select(z => _zones[z].Zone.Name).ToArray(),
+        }).ToArray();
+        var zones = _zones.Select(zs => new ZoneStateSnapshot
+        {
+            Name = zs.Zone.Name,
+            Classes = zs.Classes.Select(cs => new ZoneClassSnapshot
+            {
+                ClassId = cs.ClassId,
+                Initialized = cs.Initialized,
+                Count = cs.Reported,
+                Members = cs.Initialized ? [.. cs.ConfirmedMembers.Order()] : [.. cs.Members.Order()],
+            }).ToArray(),
+            Visits = zs.Visits.OrderBy(kv => kv.Key).Select(kv => new ZoneVisitSnapshot
+            {
+                TrackId = kv.Key,
+                ClassId = kv.Value.ClassId,
+                SecondsSinceStart = Math.Max(0, now - kv.Value.Start),
+                SecondsSinceInside = Math.Max(0, now - kv.Value.LastInside),
+                Reported = kv.Value.Reported,
+            }).ToArray(),
+        }).ToArray();
+        return new ZoneMonitorSnapshot { Zones = zones, Tracks = tracks };
+    }
+
+    /// <summary>
+    /// Replaces the state with <paramref name="snapshot"/> (see <see cref="ZoneMonitorSnapshot"/>): settled counts and
+    /// their track ids continue (a later change is reported against them, with no new warm-up), held tracks keep
+    /// counting for their hold time, and open visits keep their start. Zones and classes are matched by name and id;
+    /// others are ignored. Call before the first <see cref="Update(Detections, long, double)"/> of the stream; times are
+    /// rebased onto that first frame.
+    /// </summary>
+    public void Restore(ZoneMonitorSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Reset();
+        var rebase = new List<Action<long, double>>();
+        foreach (var ts in snapshot.Tracks)
+        {
+            if (_tracks.ContainsKey(ts.Id))
+            {
+                continue;
+            }
+
+            var memo = new TrackMemo(ts.Id, _zones.Length) { ClassId = ts.ClassId, Box = new BoxF(ts.X1, ts.Y1, ts.X2, ts.Y2) };
+            for (int z = 0; z < _zones.Length; z++)
+            {
+                memo.InZone[z] = ts.InZones.Contains(_zones[z].Zone.Name, StringComparer.OrdinalIgnoreCase);
+            }
+
+            _tracks.Add(ts.Id, memo);
+            double unseen = Math.Max(0, ts.SecondsUnseen);
+            rebase.Add((_, t) => memo.LastSeen = t - unseen);
+        }
+
+        foreach (var zsnap in snapshot.Zones)
+        {
+            var zs = _zones.FirstOrDefault(z => string.Equals(z.Zone.Name, zsnap.Name, StringComparison.OrdinalIgnoreCase));
+            if (zs is null)
+            {
+                continue;
+            }
+
+            foreach (var csnap in zsnap.Classes)
+            {
+                var cs = zs.Classes.FirstOrDefault(c => c.ClassId == csnap.ClassId);
+                if (cs is null || !csnap.Initialized)
+                {
+                    continue;
+                }
+
+                cs.Initialized = true;
+                cs.Confirmed = Math.Max(0, csnap.Count);
+                cs.ConfirmedMembers.UnionWith(csnap.Members);
+                rebase.Add((f, t) => cs.LastEvent = new Mark(f, t));
+            }
+
+            foreach (var v in zsnap.Visits)
+            {
+                if (zs.Visits.ContainsKey(v.TrackId))
+                {
+                    continue;
+                }
+
+                var visit = new Visit(v.ClassId, 0) { Reported = v.Reported };
+                zs.Visits.Add(v.TrackId, visit);
+                double sinceStart = Math.Max(0, v.SecondsSinceStart), sinceInside = Math.Max(0, v.SecondsSinceInside);
+                rebase.Add((_, t) =>
+                {
+                    visit.Start = t - sinceStart;
+                    visit.LastInside = t - sinceInside;
+                });
+            }
+        }
+
+        _rebase = rebase;
+    }
+
     /// <summary>Forgets all tracks, counts and visits, as for a new stream.</summary>
     public void Reset()
     {
+        _rebase = null;
+        _lastTime = double.NaN;
         _tracks.Clear();
         foreach (var f in _history)
         {
@@ -852,7 +976,7 @@ public sealed class ZoneMonitor
     {
         public int ClassId { get; set; } = classId;
 
-        public double Start { get; } = start;
+        public double Start { get; set; } = start;
 
         public double LastInside { get; set; } = start;
 

@@ -72,6 +72,23 @@ internal sealed class AttentionMatcher
     /// <summary>Forgets the running embedding mean.</summary>
     public void Reset() => _centerValid = false;
 
+    /// <summary>A copy of the running embedding mean, or null when there is none yet (for <see cref="TrackerSnapshot"/>).</summary>
+    public float[]? CopyCenter() => _centerValid && _center.Length > 0 ? (float[])_center.Clone() : null;
+
+    /// <summary>Sets the running embedding mean (from a <see cref="TrackerSnapshot"/>); null forgets it.</summary>
+    public void RestoreCenter(float[]? center)
+    {
+        if (center is not { Length: > 0 })
+        {
+            _centerValid = false;
+            return;
+        }
+
+        _center = (float[])center.Clone();
+        _frameMean = new float[center.Length];
+        _centerValid = true;
+    }
+
     /// <summary>
     /// Centres (per <see cref="TrackerOptions.Centering"/>) and L2-normalises <paramref name="n"/> raw embeddings of size
     /// <paramref name="dim"/>, and updates the running mean. A vector whose centred norm is negligible becomes 0.

@@ -34,7 +34,7 @@ namespace VisionTracker.Tracking;
 /// set the score thresholds of <see cref="TrackerOptions"/> in the file's units. Output boxes are the matched
 /// detections' boxes (not Kalman-smoothed).
 /// </example>
-public sealed class CrossAttentionTracker : ITracker, IOfflineTracker
+public sealed class CrossAttentionTracker : ITracker, IOfflineTracker, IRestorableTracker
 {
     private readonly TrackerEngine _engine;
 
@@ -51,6 +51,12 @@ public sealed class CrossAttentionTracker : ITracker, IOfflineTracker
 
     /// <inheritdoc/>
     public void Reset() => _engine.Reset();
+
+    /// <inheritdoc/>
+    public TrackerSnapshot Capture() => _engine.Capture();
+
+    /// <inheritdoc/>
+    public void Restore(TrackerSnapshot snapshot) => _engine.Restore(snapshot);
 
     /// <inheritdoc/>
     public void DrainLateBoxes(List<LateTrackBox> into) => _engine.DrainLateBoxes(into);

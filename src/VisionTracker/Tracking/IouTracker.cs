@@ -7,7 +7,7 @@ namespace VisionTracker.Tracking;
 /// score-fused IoU over confirmed and lost tracks, second stage IoU with low-score detections, tentative stage IoU).
 /// Embeddings are ignored.
 /// </summary>
-public sealed class IouTracker : ITracker, IOfflineTracker
+public sealed class IouTracker : ITracker, IOfflineTracker, IRestorableTracker
 {
     private readonly TrackerEngine _engine;
 
@@ -24,6 +24,12 @@ public sealed class IouTracker : ITracker, IOfflineTracker
 
     /// <inheritdoc/>
     public void Reset() => _engine.Reset();
+
+    /// <inheritdoc/>
+    public TrackerSnapshot Capture() => _engine.Capture();
+
+    /// <inheritdoc/>
+    public void Restore(TrackerSnapshot snapshot) => _engine.Restore(snapshot);
 
     /// <inheritdoc/>
     public void DrainLateBoxes(List<LateTrackBox> into) => _engine.DrainLateBoxes(into);

@@ -99,6 +99,26 @@ internal sealed class Track
         return t;
     }
 
+    /// <summary>
+    /// Brings back a track from a <see cref="TrackSnapshot"/> as a lost track at its last box (Kalman state started
+    /// there), with its embedding memory. Its last-seen time is set by <see cref="Rebase"/> at the first frame.
+    /// </summary>
+    public static Track Restore(TrackSnapshot s, int gallerySize)
+    {
+        var box = new BoxF(s.X1, s.Y1, s.X2, s.Y2);
+        var t = new Track(s.Id, s.ClassId, box, s.Score, 0, TrackState.Lost) { MatchedThisFrame = false, Hits = 2 };
+        if (s.Embedding is { Length: > 0 } e)
+        {
+            t._embedding = (float[])e.Clone();
+            t.AddToGallery(e, gallerySize);
+        }
+
+        return t;
+    }
+
+    /// <summary>Sets the time of the last match (for a restored track, at the first frame after the restore).</summary>
+    public void Rebase(double lastSeenSeconds) => LastSeenSeconds = lastSeenSeconds;
+
     /// <summary>Starts a new frame: advances the Kalman state by <paramref name="steps"/> reference steps.</summary>
     public void Predict(double steps)
     {

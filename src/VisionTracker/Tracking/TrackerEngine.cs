@@ -39,6 +39,7 @@ internal sealed class TrackerEngine
     private int _nextId = 1;
     private double _lastTime = double.NaN;
     private bool _firstFrame = true;
+    private List<(Track Track, double SecondsUnseen)>? _restored;
 
     /// <summary>Creates an engine; <paramref name="attention"/> selects the cross-attention first stage.</summary>
     public TrackerEngine(TrackerOptions options, bool attention)
@@ -61,6 +62,78 @@ internal sealed class TrackerEngine
         _nextId = 1;
         _lastTime = double.NaN;
         _firstFrame = true;
+        _restored = null;
+    }
+
+    /// <summary>Captures the confirmed and lost tracks, the next id and the embedding mean; see <see cref="TrackerSnapshot"/>.</summary>
+    public TrackerSnapshot Capture()
+    {
+        var tracks = new List<TrackSnapshot>();
+        foreach (Track t in _tracks)
+        {
+            if (t.State is not (TrackState.Confirmed or TrackState.Lost))
+            {
+                continue;
+            }
+
+            BoxF b = t.LastBox;
+            tracks.Add(new TrackSnapshot
+            {
+                Id = t.Id,
+                ClassId = t.ClassId,
+                X1 = b.X1,
+                Y1 = b.Y1,
+                X2 = b.X2,
+                Y2 = b.Y2,
+                Score = t.LastScore,
+                Lost = t.State == TrackState.Lost,
+                SecondsUnseen = double.IsNaN(_lastTime) ? 0 : Math.Max(0, _lastTime - t.LastSeenSeconds),
+                Embedding = t.HasEmbedding ? t.Embedding.ToArray() : null,
+            });
+        }
+
+        // Restored tracks not yet rebased (no frame since the restore) keep their snapshot ages.
+        if (_restored is not null)
+        {
+            for (int i = 0; i < tracks.Count; i++)
+            {
+                int id = tracks[i].Id;
+                var r = _restored.Find(x => x.Track.Id == id);
+                if (r.Track is not null)
+                {
+                    tracks[i] = tracks[i] with { SecondsUnseen = r.SecondsUnseen };
+                }
+            }
+        }
+
+        return new TrackerSnapshot { NextId = _nextId, Tracks = tracks, EmbeddingCenter = _matcher?.CopyCenter() };
+    }
+
+    /// <summary>Replaces the state with a snapshot; see <see cref="IRestorableTracker.Restore"/>.</summary>
+    public void Restore(TrackerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Reset();
+        int next = Math.Max(1, snapshot.NextId);
+        _restored = [];
+        foreach (TrackSnapshot ts in snapshot.Tracks.OrderBy(t => t.Id))
+        {
+            if (ts.Id < 1 || _tracks.Exists(t => t.Id == ts.Id) || !(ts.X2 > ts.X1 && ts.Y2 > ts.Y1))
+            {
+                continue;
+            }
+
+            Track t = Track.Restore(ts, _options.EmbeddingGallerySize);
+            _tracks.Add(t);
+            _restored.Add((t, Math.Max(0, ts.SecondsUnseen)));
+            next = Math.Max(next, ts.Id + 1);
+        }
+
+        _nextId = next;
+        _matcher?.RestoreCenter(snapshot.EmbeddingCenter);
+
+        // The stream continues: the first frame after a restore is not a stream start.
+        _firstFrame = false;
     }
 
     /// <summary>Runs one frame; see <see cref="ITracker.Update"/>.</summary>
@@ -70,6 +143,17 @@ internal sealed class TrackerEngine
         if (!double.IsFinite(time))
         {
             throw new ArgumentException("The timestamp must be a finite number of seconds.", nameof(time));
+        }
+
+        // A restored tracker's clock starts at its first frame (the takeover gap is not time unseen).
+        if (_restored is not null)
+        {
+            foreach (var (t, unseen) in _restored)
+            {
+                t.Rebase(time - unseen);
+            }
+
+            _restored = null;
         }
 
         // 1. Kalman prediction for every live track, in reference steps since the last frame.

@@ -128,7 +128,9 @@ internal sealed class NatsServer : ServerProcess
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "vtrack-nats-" + Guid.NewGuid().ToString("N")[..12]);
 
-    public NatsServer(bool jetStream = true)
+    /// <param name="jetStream">Start with JetStream (-js).</param>
+    /// <param name="extraArgs">More nats-server flags (for example --tls, --user, --pass).</param>
+    public NatsServer(bool jetStream = true, IEnumerable<string>? extraArgs = null)
     {
         Directory.CreateDirectory(_dir);
         var args = new List<string> { "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
@@ -136,6 +138,8 @@ internal sealed class NatsServer : ServerProcess
         {
             args.AddRange(["-js", "-sd", _dir]);
         }
+
+        args.AddRange(extraArgs ?? []);
 
         Start("nats-server", args);
     }
