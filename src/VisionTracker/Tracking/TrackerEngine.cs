@@ -182,12 +182,14 @@ internal sealed class TrackerEngine
 
         _tracks.RemoveAll(static t => t.State == TrackState.Removed);
         bool confirmAtOnce = (_firstFrame && _options.ConfirmOnFirstFrame) || _options.ConfirmHits <= 1;
+        float birthScore = _options.TentativeBirthScore > 0f ? MathF.Min(_options.TentativeBirthScore, _options.NewTrackScore) : _options.NewTrackScore;
         foreach (int d in _high)
         {
-            if (!_detUsed[d] && scores[d] >= _options.NewTrackScore && !DuplicatesMatchedTrack(boxes[d], classes[d]))
+            if (!_detUsed[d] && scores[d] >= birthScore && !DuplicatesMatchedTrack(boxes[d], classes[d]))
             {
                 ReadOnlySpan<float> e = dim > 0 ? highEmb.Slice(_highOf[d] * dim, dim) : default;
-                _tracks.Add(Track.Start(_nextId++, classes[d], boxes[d], scores[d], time, confirmAtOnce, d, e, _options.BackfillTentative, _options.EmbeddingGallerySize));
+                bool confirmed = confirmAtOnce && scores[d] >= _options.NewTrackScore;
+                _tracks.Add(Track.Start(_nextId++, classes[d], boxes[d], scores[d], time, confirmed, d, e, _options.BackfillTentative, _options.EmbeddingGallerySize));
                 _detUsed[d] = true;
             }
         }
@@ -479,7 +481,7 @@ internal sealed class TrackerEngine
         }
 
         bool wasTentative = track.State == TrackState.Tentative;
-        track.Update(dets.Boxes[d], score, time, d, embedding, clean || seed, momentum, _options.ConfirmHits, _options.EmbeddingGallerySize);
+        track.Update(dets.Boxes[d], score, time, d, embedding, clean || seed, momentum, _options.ConfirmHits, _options.EmbeddingGallerySize, _options.TentativeBirthScore > 0f ? _options.NewTrackScore : 0f);
         if (wasTentative && track.State == TrackState.Confirmed && track.TentativeBoxes.Count > 0)
         {
             foreach (var (t, b, sc) in track.TentativeBoxes)
