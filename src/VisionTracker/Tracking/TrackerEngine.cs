@@ -419,8 +419,44 @@ internal sealed class TrackerEngine
         foreach ((int row, int col) in r.Matches)
         {
             int d = _keys[col];
+            if (_options.KeepOwnLowDetection && PrefersOwnLowDetection(queries[row], boxes[d], dets.Scores[d], dets))
+            {
+                continue;
+            }
+
             ApplyMatch(queries[row], d, dets, dim > 0 ? highEmb.Slice(_highOf[d] * dim, dim) : default, time);
         }
+    }
+
+    /// <summary>
+    /// Whether a track that is not lost overlaps an unused low detection of its class by at least
+    /// <see cref="TrackerOptions.SecondStageMinIou"/> and by more than the high detection attention gave it: its own
+    /// object is then still there with a low score, and the second stage continues it instead.
+    /// </summary>
+    private bool PrefersOwnLowDetection(Track track, in BoxF high, float highScore, Detections dets)
+    {
+        BoxF pred = track.PredictedBox;
+        float attention = pred.IoU(high);
+        if (track.State == TrackState.Lost || attention * highScore >= _options.FirstStageMinIou)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<BoxF> boxes = dets.Boxes;
+        ReadOnlySpan<int> classes = dets.ClassIds;
+        foreach (int d in _low)
+        {
+            if (!_detUsed[d] && classes[d] == track.ClassId)
+            {
+                float iou = pred.IoU(boxes[d]);
+                if (iou >= _options.SecondStageMinIou && iou > attention)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>An IoU stage (ByteTrack): cost 1 − IoU (× score when fused), class-gated, solved with a threshold.</summary>

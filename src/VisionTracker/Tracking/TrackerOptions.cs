@@ -270,6 +270,16 @@ public sealed record TrackerOptions
     /// </summary>
     public float TentativeBirthScore { get; init; } = 0.5f;
 
+    /// <summary>
+    /// Whether the attention stage may not give a track that is not lost a high detection that IoU's first stage would
+    /// refuse (IoU × score below <see cref="FirstStageMinIou"/>) when an unused low detection overlaps the track's
+    /// prediction by at least <see cref="SecondStageMinIou"/>. Attention weighs position and appearance softly, so when a track's own object drops to a low score it can
+    /// take a nearby newcomer's high box (an id switch, and the object itself goes unreported); with this the track
+    /// continues on its low detection in the second stage, as ByteTrack's IoU stages would, and the high detection
+    /// stays free to start its own track.
+    /// </summary>
+    public bool KeepOwnLowDetection { get; init; }
+
     /// <summary>Checks ranges; throws <see cref="ArgumentOutOfRangeException"/> naming the option.</summary>
     public void Validate()
     {
