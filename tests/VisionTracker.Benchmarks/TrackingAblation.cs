@@ -36,7 +36,7 @@ internal static class TrackingAblation
     {
         var variants = args.Length == 0 ? ["default"] : args;
         var trackers = (Environment.GetEnvironmentVariable("VTRACK_TRACKERS") ?? "att,osnet,iou,byte").Split(',');
-        var sets = (Environment.GetEnvironmentVariable("VTRACK_SETS") ?? "tud1,tud3,mot17,aisle").Split(',');
+        var sets = (Environment.GetEnvironmentVariable("VTRACK_SETS") ?? "tud1,tud3,det1,det3,mot17,aisle").Split(',');
         Console.WriteLine("| variant | tracker | set | HOTA | DetA | AssA | LocA | MOTA | IDF1 | IDSW | FP | FN | pairs | ids |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (string v in variants)
