@@ -36,9 +36,9 @@ internal static class TrackingAblation
     {
         var variants = args.Length == 0 ? ["default"] : args;
         var trackers = (Environment.GetEnvironmentVariable("VTRACK_TRACKERS") ?? "att,osnet,iou,byte").Split(',');
-        var sets = (Environment.GetEnvironmentVariable("VTRACK_SETS") ?? "tud1,tud3,mot17,aisle").Split(',');
-        Console.WriteLine("| variant | tracker | set | HOTA | DetA | AssA | MOTA | IDF1 | IDSW | FP | FN | pairs | ids |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        var sets = (Environment.GetEnvironmentVariable("VTRACK_SETS") ?? "tud1,tud3,det1,det3,mot17,aisle").Split(',');
+        Console.WriteLine("| variant | tracker | set | HOTA | DetA | AssA | LocA | MOTA | IDF1 | IDSW | FP | FN | pairs | ids |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (string v in variants)
         {
             (string name, TrackerOptions options) = Parse(v);
@@ -47,7 +47,7 @@ internal static class TrackingAblation
                 foreach (string set in sets)
                 {
                     var s = Evaluate(set, tr, options);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {tr} | {set} | {s.Get("HOTA"):0.00} | {s.Get("DetA"):0.00} | {s.Get("AssA"):0.00} | {s.Get("MOTA"):0.00} | {s.Get("IDF1"):0.00} | {s.Get("IDSW"):0} | {s.Get("CLR_FP"):0} | {s.Get("CLR_FN"):0} | {s.Get("pairs"):0} | {s.Get("ids"):0} |"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {tr} | {set} | {s.Get("HOTA"):0.00} | {s.Get("DetA"):0.00} | {s.Get("AssA"):0.00} | {s.Get("LocA"):0.00} | {s.Get("MOTA"):0.00} | {s.Get("IDF1"):0.00} | {s.Get("IDSW"):0} | {s.Get("CLR_FP"):0} | {s.Get("CLR_FN"):0} | {s.Get("pairs"):0} | {s.Get("ids"):0} |"));
                 }
             }
         }
@@ -96,6 +96,16 @@ internal static class TrackingAblation
                     return d;
                 }
 
+            case "det1":
+            case "det3":
+                {
+                    // TUD-Campus public det.txt (quantile-normalised scores); "att" runs without embeddings (= IoU's first stage).
+                    int step = set == "det3" ? 3 : 1;
+                    var dets = LoadDetTxt("TUD-Campus", reid).EveryKth(step);
+                    var result = Track(dets, tracker, options);
+                    return new Dictionary<string, double>(Score("TUD-Campus", step, result)) { ["pairs"] = Pairs(result), ["ids"] = result.Rows.Select(r => r.Id).Distinct().Count() };
+                }
+
             case "mot17":
                 {
                     var parts = new List<SequenceMetrics>();
@@ -120,6 +130,12 @@ internal static class TrackingAblation
                     }
 
                     var aisle = Track(LoadVideo("store-aisle.mp4", reid), tracker, options);
+                    if (Environment.GetEnvironmentVariable("VTRACK_DUMP") is { Length: > 0 } dumpAisle)
+                    {
+                        Directory.CreateDirectory(dumpAisle);
+                        MotChallengeFormat.Write(Path.Combine(dumpAisle, $"{tracker}-aisle.txt"), aisle);
+                    }
+
                     return new Dictionary<string, double> { ["pairs"] = Pairs(aisle), ["ids"] = aisle.Rows.Select(r => r.Id).Distinct().Count(), ["CLR_FP"] = aisle.Rows.Count };
                 }
         }
@@ -198,6 +214,27 @@ internal static class TrackingAblation
             d = SequenceTracking.Detect(dir, det, 1, new HashSet<int> { 0 }, 0.1f);
         }
 
+        Write(file, d);
+        return d;
+    }
+
+    private static SequenceDetections LoadDetTxt(string sequence, bool reid)
+    {
+        string dir = Path.Combine(Data, "datasets", sequence);
+        if (!reid)
+        {
+            return SequenceTracking.ReadDetections(dir);
+        }
+
+        string file = Path.Combine(CacheDir, sequence.Replace('/', '_') + ".dettxt.osnet.bin");
+        if (File.Exists(file))
+        {
+            return Read(file);
+        }
+
+        Directory.CreateDirectory(CacheDir);
+        using var emb = new ReidEmbedder(Path.Combine(Data, "models", "osnet_x0_25_msmt17.onnx"));
+        var d = SequenceTracking.EmbedWithReid(dir, SequenceTracking.ReadDetections(dir), emb);
         Write(file, d);
         return d;
     }

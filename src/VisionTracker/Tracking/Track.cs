@@ -78,13 +78,16 @@ internal sealed class Track
     /// <summary>Boxes matched while tentative (kept only when asked for at <see cref="Start"/>); empty otherwise.</summary>
     public IReadOnlyList<(double Time, BoxF Box, float Score)> TentativeBoxes => (IReadOnlyList<(double Time, BoxF Box, float Score)>?)_tentativeBoxes ?? [];
 
+    /// <summary>The highest detection score matched to this track so far (its birth score included).</summary>
+    public float PeakScore { get; private set; }
+
     /// <summary>The Kalman state (read-only, for tests and diagnostics).</summary>
     public KalmanState Kalman => _kalman;
 
     /// <summary>Starts a track from a detection.</summary>
     public static Track Start(int id, int classId, in BoxF box, float score, double time, bool confirmed, int detectionIndex, ReadOnlySpan<float> embedding, bool keepTentativeBoxes = false, int gallerySize = 0)
     {
-        var t = new Track(id, classId, box, score, time, confirmed ? TrackState.Confirmed : TrackState.Tentative) { MatchedDetection = detectionIndex };
+        var t = new Track(id, classId, box, score, time, confirmed ? TrackState.Confirmed : TrackState.Tentative) { MatchedDetection = detectionIndex, PeakScore = score };
         if (!embedding.IsEmpty)
         {
             t._embedding = embedding.ToArray();
@@ -139,10 +142,12 @@ internal sealed class Track
 
     /// <summary>
     /// Matches the track to a detection: Kalman update, hit count, confirmation after <paramref name="confirmHits"/>,
-    /// re-activation of a lost track, and (when <paramref name="updateEmbedding"/>) the embedding EMA.
+    /// re-activation of a lost track, and (when <paramref name="updateEmbedding"/>) the embedding EMA. A tentative track
+    /// is confirmed only once <see cref="PeakScore"/> has reached <paramref name="confirmPeakScore"/> too.
     /// </summary>
-    public void Update(in BoxF box, float score, double time, int detectionIndex, ReadOnlySpan<float> embedding, bool updateEmbedding, float momentum, int confirmHits, int gallerySize = 0)
+    public void Update(in BoxF box, float score, double time, int detectionIndex, ReadOnlySpan<float> embedding, bool updateEmbedding, float momentum, int confirmHits, int gallerySize = 0, float confirmPeakScore = 0f)
     {
+        PeakScore = MathF.Max(PeakScore, score);
         KalmanBoxFilter.Update(ref _kalman, box);
         Hits++;
         LastBox = box;
@@ -150,7 +155,7 @@ internal sealed class Track
         LastSeenSeconds = time;
         MatchedThisFrame = true;
         MatchedDetection = detectionIndex;
-        if (State == TrackState.Lost || (State == TrackState.Tentative && Hits >= confirmHits))
+        if (State == TrackState.Lost || (State == TrackState.Tentative && Hits >= confirmHits && PeakScore >= confirmPeakScore))
         {
             State = TrackState.Confirmed;
         }

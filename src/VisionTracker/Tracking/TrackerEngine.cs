@@ -266,12 +266,14 @@ internal sealed class TrackerEngine
 
         _tracks.RemoveAll(static t => t.State == TrackState.Removed);
         bool confirmAtOnce = (_firstFrame && _options.ConfirmOnFirstFrame) || _options.ConfirmHits <= 1;
+        float birthScore = _options.TentativeBirthScore > 0f ? MathF.Min(_options.TentativeBirthScore, _options.NewTrackScore) : _options.NewTrackScore;
         foreach (int d in _high)
         {
-            if (!_detUsed[d] && scores[d] >= _options.NewTrackScore && !DuplicatesMatchedTrack(boxes[d], classes[d]))
+            if (!_detUsed[d] && scores[d] >= birthScore && !DuplicatesMatchedTrack(boxes[d], classes[d]))
             {
                 ReadOnlySpan<float> e = dim > 0 ? highEmb.Slice(_highOf[d] * dim, dim) : default;
-                _tracks.Add(Track.Start(_nextId++, classes[d], boxes[d], scores[d], time, confirmAtOnce, d, e, _options.BackfillTentative, _options.EmbeddingGallerySize));
+                bool confirmed = confirmAtOnce && scores[d] >= _options.NewTrackScore;
+                _tracks.Add(Track.Start(_nextId++, classes[d], boxes[d], scores[d], time, confirmed, d, e, _options.BackfillTentative, _options.EmbeddingGallerySize));
                 _detUsed[d] = true;
             }
         }
@@ -501,8 +503,44 @@ internal sealed class TrackerEngine
         foreach ((int row, int col) in r.Matches)
         {
             int d = _keys[col];
+            if (_options.KeepOwnLowDetection && PrefersOwnLowDetection(queries[row], boxes[d], dets.Scores[d], dets))
+            {
+                continue;
+            }
+
             ApplyMatch(queries[row], d, dets, dim > 0 ? highEmb.Slice(_highOf[d] * dim, dim) : default, time);
         }
+    }
+
+    /// <summary>
+    /// Whether a track that is not lost overlaps an unused low detection of its class by at least
+    /// <see cref="TrackerOptions.SecondStageMinIou"/> and by more than the high detection attention gave it: its own
+    /// object is then still there with a low score, and the second stage continues it instead.
+    /// </summary>
+    private bool PrefersOwnLowDetection(Track track, in BoxF high, float highScore, Detections dets)
+    {
+        BoxF pred = track.PredictedBox;
+        float attention = pred.IoU(high);
+        if (track.State == TrackState.Lost || attention * highScore >= _options.FirstStageMinIou)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<BoxF> boxes = dets.Boxes;
+        ReadOnlySpan<int> classes = dets.ClassIds;
+        foreach (int d in _low)
+        {
+            if (!_detUsed[d] && classes[d] == track.ClassId)
+            {
+                float iou = pred.IoU(boxes[d]);
+                if (iou >= _options.SecondStageMinIou && iou > attention)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>An IoU stage (ByteTrack): cost 1 − IoU (× score when fused), class-gated, solved with a threshold.</summary>
@@ -563,7 +601,7 @@ internal sealed class TrackerEngine
         }
 
         bool wasTentative = track.State == TrackState.Tentative;
-        track.Update(dets.Boxes[d], score, time, d, embedding, clean || seed, momentum, _options.ConfirmHits, _options.EmbeddingGallerySize);
+        track.Update(dets.Boxes[d], score, time, d, embedding, clean || seed, momentum, _options.ConfirmHits, _options.EmbeddingGallerySize, _options.TentativeBirthScore > 0f ? _options.NewTrackScore : 0f);
         if (wasTentative && track.State == TrackState.Confirmed && track.TentativeBoxes.Count > 0)
         {
             foreach (var (t, b, sc) in track.TentativeBoxes)

@@ -259,6 +259,27 @@ public sealed record TrackerOptions
     /// </summary>
     public int EmbeddingGallerySize { get; init; }
 
+    /// <summary>
+    /// Two-level birth (ByteTrack activates only tracks whose score passed a threshold): an unmatched high detection
+    /// scoring in [this, <see cref="NewTrackScore"/>) starts a tentative track that is confirmed, and output, only once
+    /// one of its detections reaches <see cref="NewTrackScore"/> (and it has <see cref="ConfirmHits"/> hits); it is never
+    /// confirmed at once on the first frame. 0 disables: such detections start no track. The default 0.5 (= τ_high,
+    /// ByteTrack's track_thresh) was measured on Femto and public detections (docs/tracking-quality.md): HOTA +0.45 on
+    /// MOT17-mini, +0.8 on TUD-Campus det.txt every frame and +6.5 every 3rd frame, every 3rd frame of TUD-Campus Femto
+    /// and store-aisle unchanged, TUD-Campus Femto every frame −0.22 (2 more false-positive boxes); 0.55 scores alike.
+    /// </summary>
+    public float TentativeBirthScore { get; init; } = 0.5f;
+
+    /// <summary>
+    /// Whether the attention stage may not give a track that is not lost a high detection that IoU's first stage would
+    /// refuse (IoU × score below <see cref="FirstStageMinIou"/>) when an unused low detection overlaps the track's
+    /// prediction by at least <see cref="SecondStageMinIou"/>. Attention weighs position and appearance softly, so when a track's own object drops to a low score it can
+    /// take a nearby newcomer's high box (an id switch, and the object itself goes unreported); with this the track
+    /// continues on its low detection in the second stage, as ByteTrack's IoU stages would, and the high detection
+    /// stays free to start its own track.
+    /// </summary>
+    public bool KeepOwnLowDetection { get; init; }
+
     /// <summary>Checks ranges; throws <see cref="ArgumentOutOfRangeException"/> naming the option.</summary>
     public void Validate()
     {
@@ -278,6 +299,7 @@ public sealed record TrackerOptions
         Check(KalmanReferenceFps > 0, nameof(KalmanReferenceFps), "must be positive");
         Check(DuplicateBirthIou is >= 0 and <= 1, nameof(DuplicateBirthIou), "must be in [0, 1]");
         Check(DuplicateTrackIou is >= 0 and <= 1, nameof(DuplicateTrackIou), "must be in [0, 1]");
+        Check(TentativeBirthScore is >= 0 and <= 1, nameof(TentativeBirthScore), "must be in [0, 1]");
         Check(EmbeddingGallerySize >= 0, nameof(EmbeddingGallerySize), "must be non-negative");
         Check(SinkhornIterations >= 1, nameof(SinkhornIterations), "must be at least 1");
     }

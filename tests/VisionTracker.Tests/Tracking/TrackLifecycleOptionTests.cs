@@ -123,4 +123,63 @@ public class TrackLifecycleOptionTests
         Assert.Equal(1, DistinctIds(new CrossAttentionTracker(TrackerOptions.Default with { MotionGate = 3f }), emb));
         Assert.Equal(2, DistinctIds(new CrossAttentionTracker(TrackerOptions.Default with { MotionGate = 3f, MahalanobisGate = true }), emb));
     }
+
+    [Theory]
+    [InlineData("iou")]
+    [InlineData("attention")]
+    public void TentativeBirth_ObjectBelowBirthScore_OutputOnlyOnceAScoreReachesIt(string kind)
+    {
+        // An object walking right at 0.55 (>= TentativeBirthScore 0.5, < NewTrackScore 0.6) from the first frame, which
+        // reaches 0.65 at frame 4 only.
+        var frames = Enumerable.Range(0, 8).Select(f => Dets((BoxF.FromXywh(100 + (3 * f), 100, 40, 100), f == 4 ? 0.65f : 0.55f))).ToList();
+        ITracker Make(TrackerOptions o) => kind == "iou" ? new IouTracker(o) : new CrossAttentionTracker(o);
+
+        // Default: born tentative at frame 0 (not confirmed at once although it is the first frame), output from frame 4.
+        ITracker t = Make(TrackerOptions.Default);
+        var outputs = frames.Select((d, f) => t.Update(d, f / 25.0).Count).ToArray();
+        Assert.Equal([0, 0, 0, 0, 1, 1, 1, 1], outputs);
+
+        // Disabled: a 0.55 detection starts nothing; the 0.65 one at frame 4 starts a track confirmed at frame 5.
+        t = Make(TrackerOptions.Default with { TentativeBirthScore = 0 });
+        outputs = frames.Select((d, f) => t.Update(d, f / 25.0).Count).ToArray();
+        Assert.Equal([0, 0, 0, 0, 0, 1, 1, 1], outputs);
+
+        // Never reaching 0.6 (a steady 0.55 object): never output.
+        t = Make(TrackerOptions.Default);
+        Assert.All(frames.Select((d, f) => t.Update(Dets((d.Boxes[0], 0.55f)), f / 25.0).Count), c => Assert.Equal(0, c));
+    }
+
+    [Fact]
+    public void KeepOwnLowDetection_TrackWhoseObjectDropsToLowScore_DoesNotTakeANewcomersBox()
+    {
+        // Person A (walking right) is seen at 0.9 for 5 frames, then at 0.3 only; from frame 5 a newcomer B at 0.55
+        // stands 50 px below A's box (IoU 0.33, IoU x score 0.18, which IoU's first stage refuses).
+        var a = (int f) => BoxF.FromXywh(100 + (2 * f), 100, 40, 100);
+        var frames = Enumerable.Range(0, 10).Select(f => f < 5
+            ? Dets((a(f), 0.9f))
+            : Dets((a(f), 0.3f), (BoxF.FromXywh(100 + (2 * f), 150, 40, 100), 0.55f))).ToList();
+
+        int IdOnA(TrackerOptions o)
+        {
+            var t = new CrossAttentionTracker(o with { AttentionWithoutEmbeddings = true });
+            Detections last = Detections.Empty;
+            for (int f = 0; f < frames.Count; f++)
+            {
+                last = t.Update(frames[f], f / 25.0);
+            }
+
+            for (int k = 0; k < last.Count; k++)
+            {
+                if (last.Boxes[k].IoU(a(frames.Count - 1)) > 0.9f)
+                {
+                    return last.TrackIds[k];
+                }
+            }
+
+            return 0;
+        }
+
+        Assert.NotEqual(1, IdOnA(TrackerOptions.Default)); // attention gives A's track the newcomer's box
+        Assert.Equal(1, IdOnA(TrackerOptions.Default with { KeepOwnLowDetection = true }));
+    }
 }
