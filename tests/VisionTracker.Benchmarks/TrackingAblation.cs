@@ -28,6 +28,8 @@ internal static class TrackingAblation
         "MOT17-mini/train/MOT17-13-FRCNN",
     ];
 
+    private static bool s_gmc;
+
     private static string Data => Environment.GetEnvironmentVariable("VISIONTRACKER_DATA") ?? "/work/shared";
 
     private static string CacheDir => Environment.GetEnvironmentVariable("VTRACK_CACHE") ?? "/tmp/vtrack-det-cache";
@@ -60,11 +62,19 @@ internal static class TrackingAblation
         int colon = spec.IndexOf(':', StringComparison.Ordinal);
         string name = colon < 0 ? spec : spec[..colon];
         var o = new TrackerOptions();
+        s_gmc = false;
         if (colon >= 0)
         {
             foreach (string kv in spec[(colon + 1)..].Split(';', StringSplitOptions.RemoveEmptyEntries))
             {
                 string[] p = kv.Split('=');
+                if (p[0] == "GMC")
+                {
+                    // Harness option, not a TrackerOptions member: camera-motion compensation from the images.
+                    s_gmc = p[1] is "1" or "true";
+                    continue;
+                }
+
                 PropertyInfo prop = typeof(TrackerOptions).GetProperty(p[0]) ?? throw new ArgumentException($"no option {p[0]}");
                 object value = prop.PropertyType.IsEnum ? Enum.Parse(prop.PropertyType, p[1]) : Convert.ChangeType(p[1], prop.PropertyType, CultureInfo.InvariantCulture);
                 prop.SetValue(o, value);
@@ -78,14 +88,38 @@ internal static class TrackingAblation
     private static IReadOnlyDictionary<string, double> Evaluate(string set, string tracker, TrackerOptions options)
     {
         bool reid = tracker == "osnet";
+        if (set.StartsWith("det", StringComparison.Ordinal) && int.TryParse(set[3..], CultureInfo.InvariantCulture, out int detStep))
+        {
+            // TUD-Campus public det.txt: OSNet embeddings for the osnet tracker, none otherwise (att = IoU first stage).
+            var dets = LoadDetTxt("TUD-Campus", reid).EveryKth(detStep);
+            var result = Track(dets, tracker, options, Motion("TUD-Campus", detStep));
+            return new Dictionary<string, double>(Score("TUD-Campus", detStep, result)) { ["pairs"] = Pairs(result), ["ids"] = result.Rows.Select(r => r.Id).Distinct().Count() };
+        }
+
+        if (set.StartsWith("mot17x", StringComparison.Ordinal) && int.TryParse(set[6..], CultureInfo.InvariantCulture, out int motStep))
+        {
+            var parts = new List<SequenceMetrics>();
+            foreach (string s in Mot17)
+            {
+                parts.Add(ScoreParts(s, motStep, Track(Load(s, reid).EveryKth(motStep), tracker, options, Motion(s, motStep))));
+            }
+
+            return new Dictionary<string, double>(SequenceMetrics.Combine(parts).Summary());
+        }
+
+        int tudStep = 1;
+        if (set.StartsWith("tud", StringComparison.Ordinal) && int.TryParse(set[3..], CultureInfo.InvariantCulture, out tudStep))
+        {
+            set = "tud";
+        }
+
         switch (set)
         {
-            case "tud1":
-            case "tud3":
+            case "tud":
                 {
-                    int step = set == "tud3" ? 3 : 1;
+                    int step = tudStep;
                     var dets = Load("TUD-Campus", reid).EveryKth(step);
-                    var result = Track(dets, tracker, options);
+                    var result = Track(dets, tracker, options, Motion("TUD-Campus", step));
                     if (Environment.GetEnvironmentVariable("VTRACK_DUMP") is { Length: > 0 } dump)
                     {
                         Directory.CreateDirectory(dump);
@@ -102,7 +136,7 @@ internal static class TrackingAblation
                     int pairs = 0;
                     foreach (string s in Mot17)
                     {
-                        var result = Track(Load(s, reid), tracker, options);
+                        var result = Track(Load(s, reid), tracker, options, Motion(s, 1));
                         pairs += Pairs(result);
                         parts.Add(ScoreParts(s, 1, result));
                     }
@@ -115,7 +149,7 @@ internal static class TrackingAblation
                     if (set.StartsWith("mot17-", StringComparison.Ordinal))
                     {
                         string s = Mot17.First(x => x.Contains(set[6..], StringComparison.Ordinal));
-                        var result = Track(Load(s, reid), tracker, options);
+                        var result = Track(Load(s, reid), tracker, options, Motion(s, 1));
                         return new Dictionary<string, double>(Score(s, 1, result)) { ["pairs"] = Pairs(result) };
                     }
 
@@ -125,7 +159,7 @@ internal static class TrackingAblation
         }
     }
 
-    private static TrackSequence Track(SequenceDetections dets, string tracker, TrackerOptions options)
+    private static TrackSequence Track(SequenceDetections dets, string tracker, TrackerOptions options, IReadOnlyList<Affine2>? motion = null)
     {
         ITracker t = tracker switch
         {
@@ -133,7 +167,7 @@ internal static class TrackingAblation
             "byte" => new ByteTrackReference(),
             _ => new CrossAttentionTracker(options),
         };
-        return SequenceTracking.Track(tracker == "iou" ? dets : dets, t);
+        return SequenceTracking.Track(dets, t, s_gmc ? motion : null);
     }
 
     /// <summary>Output box pairs with IoU &gt; 0.6 in one frame (one object given two tracks).</summary>
@@ -198,6 +232,72 @@ internal static class TrackingAblation
             d = SequenceTracking.Detect(dir, det, 1, new HashSet<int> { 0 }, 0.1f);
         }
 
+        Write(file, d);
+        return d;
+    }
+
+    /// <summary>Camera motion per kept frame (cached), or null when the variant does not ask for it.</summary>
+    private static Affine2[]? Motion(string sequence, int step)
+    {
+        if (!s_gmc)
+        {
+            return null;
+        }
+
+        string file = Path.Combine(CacheDir, sequence.Replace('/', '_') + $".gmc{step}.bin");
+        if (File.Exists(file))
+        {
+            using var r = new BinaryReader(File.OpenRead(file));
+            var m = new Affine2[r.ReadInt32()];
+            for (int k = 0; k < m.Length; k++)
+            {
+                m[k] = new Affine2(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+            }
+
+            return m;
+        }
+
+        Directory.CreateDirectory(CacheDir);
+        using var est = new CameraMotionEstimator();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Affine2[] motion = SequenceTracking.EstimateCameraMotion(Path.Combine(Data, "datasets", sequence), step, est);
+        string moves = string.Join(" ", motion.Select(a => string.Create(CultureInfo.InvariantCulture, $"({a.Tx:0.0},{a.Ty:0.0},s{a.Scale:0.000})")));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gmc {sequence} step {step}: {motion.Length} frames, {sw.Elapsed.TotalMilliseconds / motion.Length:0.0} ms/frame incl. decode; ") + moves);
+        using (var w = new BinaryWriter(File.Create(file)))
+        {
+            w.Write(motion.Length);
+            foreach (Affine2 a in motion)
+            {
+                w.Write(a.A11);
+                w.Write(a.A12);
+                w.Write(a.Tx);
+                w.Write(a.A21);
+                w.Write(a.A22);
+                w.Write(a.Ty);
+            }
+        }
+
+        return motion;
+    }
+
+    /// <summary>TUD-Campus det.txt rows (quantile-normalised scores), with OSNet crops' embeddings when <paramref name="reid"/> (cached).</summary>
+    private static SequenceDetections LoadDetTxt(string sequence, bool reid)
+    {
+        string dir = Path.Combine(Data, "datasets", sequence);
+        if (!reid)
+        {
+            return SequenceTracking.ReadDetections(dir);
+        }
+
+        string file = Path.Combine(CacheDir, sequence.Replace('/', '_') + ".dettxt.osnet.bin");
+        if (File.Exists(file))
+        {
+            return Read(file);
+        }
+
+        Directory.CreateDirectory(CacheDir);
+        using var emb = new ReidEmbedder(Path.Combine(Data, "models", "osnet_x0_25_msmt17.onnx"));
+        var d = SequenceTracking.EmbedWithReid(dir, SequenceTracking.ReadDetections(dir), emb);
         Write(file, d);
         return d;
     }

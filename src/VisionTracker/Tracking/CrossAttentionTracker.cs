@@ -1,4 +1,5 @@
 using VisionTracker.Detection;
+using VisionTracker.Geometry;
 
 namespace VisionTracker.Tracking;
 
@@ -34,7 +35,7 @@ namespace VisionTracker.Tracking;
 /// set the score thresholds of <see cref="TrackerOptions"/> in the file's units. Output boxes are the matched
 /// detections' boxes (not Kalman-smoothed).
 /// </example>
-public sealed class CrossAttentionTracker : ITracker, IOfflineTracker
+public sealed class CrossAttentionTracker : ITracker, IOfflineTracker, ICameraMotionCompensated
 {
     private readonly TrackerEngine _engine;
 
@@ -51,6 +52,9 @@ public sealed class CrossAttentionTracker : ITracker, IOfflineTracker
 
     /// <inheritdoc/>
     public void Reset() => _engine.Reset();
+
+    /// <inheritdoc/>
+    public void ApplyCameraMotion(in Affine2 previousToCurrent) => _engine.ApplyCameraMotion(previousToCurrent);
 
     /// <inheritdoc/>
     public void DrainLateBoxes(List<LateTrackBox> into) => _engine.DrainLateBoxes(into);

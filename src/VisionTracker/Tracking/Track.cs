@@ -162,6 +162,13 @@ internal sealed class Track
         }
     }
 
+    /// <summary>Moves the Kalman state (and the last box) into the next frame's camera coordinates (camera-motion compensation).</summary>
+    public void WarpCamera(in Affine2 m)
+    {
+        KalmanBoxFilter.Warp(ref _kalman, m);
+        LastBox = m.Apply(LastBox);
+    }
+
     /// <summary>Forgets the boxes kept while tentative (after they were emitted).</summary>
     public void ClearTentativeBoxes() => _tentativeBoxes = null;
 
