@@ -93,6 +93,12 @@ internal static class TrackingAblation
             // TUD-Campus public det.txt: OSNet embeddings for the osnet tracker, none otherwise (att = IoU first stage).
             var dets = LoadDetTxt("TUD-Campus", reid).EveryKth(detStep);
             var result = Track(dets, tracker, options, Motion("TUD-Campus", detStep));
+            if (Environment.GetEnvironmentVariable("VTRACK_DUMP") is { Length: > 0 } dumpDir)
+            {
+                Directory.CreateDirectory(dumpDir);
+                MotChallengeFormat.Write(Path.Combine(dumpDir, $"{tracker}-{set}.txt"), result);
+            }
+
             return new Dictionary<string, double>(Score("TUD-Campus", detStep, result)) { ["pairs"] = Pairs(result), ["ids"] = result.Rows.Select(r => r.Id).Distinct().Count() };
         }
 
@@ -167,7 +173,8 @@ internal static class TrackingAblation
             "byte" => new ByteTrackReference(),
             _ => new CrossAttentionTracker(options),
         };
-        return SequenceTracking.Track(dets, t, s_gmc ? motion : null);
+        // "geo": the attention tracker on the same detections with the embeddings dropped (a det file without its sidecar).
+        return SequenceTracking.Track(tracker == "geo" ? dets.WithoutEmbeddings() : dets, t, s_gmc ? motion : null);
     }
 
     /// <summary>Output box pairs with IoU &gt; 0.6 in one frame (one object given two tracks).</summary>
