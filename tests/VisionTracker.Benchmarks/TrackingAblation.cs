@@ -55,6 +55,52 @@ internal static class TrackingAblation
         }
     }
 
+    /// <summary>
+    /// Cost of <see cref="CameraMotionEstimator.Estimate"/> per frame against the Femto detector's on the same decoded
+    /// frames, interleaved in one run (3 rounds, minimum per frame summed), so the ratio holds on a loaded machine.
+    /// </summary>
+    public static void GmcCost()
+    {
+        using var det = Detector();
+        foreach (string seq in new[] { "TUD-Campus", "MOT17-mini/train/MOT17-04-FRCNN", "MOT17-mini/train/MOT17-13-FRCNN" })
+        {
+            var frames = new List<OpenCvSharp.Mat>();
+            using (var src = new MotSequenceSource(Path.Combine(Data, "datasets", seq), new FrameSourceOptions { Warn = static _ => { } }))
+            {
+                while (src.Read() is { } f)
+                {
+                    frames.Add(f.Image.Clone());
+                    f.Dispose();
+                }
+            }
+
+            var gmcMin = Enumerable.Repeat(double.MaxValue, frames.Count).ToArray();
+            var detMin = Enumerable.Repeat(double.MaxValue, frames.Count).ToArray();
+            int side = int.Parse(Environment.GetEnvironmentVariable("VTRACK_GMC_SIDE") ?? "320", CultureInfo.InvariantCulture);
+            int corners = int.Parse(Environment.GetEnvironmentVariable("VTRACK_GMC_CORNERS") ?? "200", CultureInfo.InvariantCulture);
+            using var est = new CameraMotionEstimator(side, corners);
+            for (int round = 0; round < 3; round++)
+            {
+                est.Reset();
+                for (int k = 0; k < frames.Count; k++)
+                {
+                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                    est.Estimate(frames[k]);
+                    long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+                    det.Detect(frames[k]);
+                    long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+                    gmcMin[k] = Math.Min(gmcMin[k], (t1 - t0) * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
+                    detMin[k] = Math.Min(detMin[k], (t2 - t1) * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
+                }
+            }
+
+            // Frame 0 has no previous frame (no corners tracked): leave it out of the GMC mean.
+            double g = gmcMin.Skip(1).Average(), d = detMin.Average();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seq} {frames[0].Width}x{frames[0].Height}, {frames.Count} frames: GMC {g:0.00} ms/frame, Femto detection {d:0.0} ms/frame, ratio GMC/detection {g / d:0.000}"));
+            frames.ForEach(m => m.Dispose());
+        }
+    }
+
     private static double Get(this IReadOnlyDictionary<string, double> d, string k) => d.TryGetValue(k, out double v) ? v : double.NaN;
 
     private static (string Name, TrackerOptions Options) Parse(string spec)
