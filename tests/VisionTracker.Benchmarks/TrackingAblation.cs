@@ -28,6 +28,8 @@ internal static class TrackingAblation
         "MOT17-mini/train/MOT17-13-FRCNN",
     ];
 
+    private static bool s_gmc;
+
     private static string Data => Environment.GetEnvironmentVariable("VISIONTRACKER_DATA") ?? "/work/shared";
 
     private static string CacheDir => Environment.GetEnvironmentVariable("VTRACK_CACHE") ?? "/tmp/vtrack-det-cache";
@@ -53,6 +55,52 @@ internal static class TrackingAblation
         }
     }
 
+    /// <summary>
+    /// Cost of <see cref="CameraMotionEstimator.Estimate"/> per frame against the Femto detector's on the same decoded
+    /// frames, interleaved in one run (3 rounds, minimum per frame summed), so the ratio holds on a loaded machine.
+    /// </summary>
+    public static void GmcCost()
+    {
+        using var det = Detector();
+        foreach (string seq in new[] { "TUD-Campus", "MOT17-mini/train/MOT17-04-FRCNN", "MOT17-mini/train/MOT17-13-FRCNN" })
+        {
+            var frames = new List<OpenCvSharp.Mat>();
+            using (var src = new MotSequenceSource(Path.Combine(Data, "datasets", seq), new FrameSourceOptions { Warn = static _ => { } }))
+            {
+                while (src.Read() is { } f)
+                {
+                    frames.Add(f.Image.Clone());
+                    f.Dispose();
+                }
+            }
+
+            var gmcMin = Enumerable.Repeat(double.MaxValue, frames.Count).ToArray();
+            var detMin = Enumerable.Repeat(double.MaxValue, frames.Count).ToArray();
+            int side = int.Parse(Environment.GetEnvironmentVariable("VTRACK_GMC_SIDE") ?? "320", CultureInfo.InvariantCulture);
+            int corners = int.Parse(Environment.GetEnvironmentVariable("VTRACK_GMC_CORNERS") ?? "200", CultureInfo.InvariantCulture);
+            using var est = new CameraMotionEstimator(side, corners);
+            for (int round = 0; round < 3; round++)
+            {
+                est.Reset();
+                for (int k = 0; k < frames.Count; k++)
+                {
+                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                    est.Estimate(frames[k]);
+                    long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+                    det.Detect(frames[k]);
+                    long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+                    gmcMin[k] = Math.Min(gmcMin[k], (t1 - t0) * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
+                    detMin[k] = Math.Min(detMin[k], (t2 - t1) * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
+                }
+            }
+
+            // Frame 0 has no previous frame (no corners tracked): leave it out of the GMC mean.
+            double g = gmcMin.Skip(1).Average(), d = detMin.Average();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seq} {frames[0].Width}x{frames[0].Height}, {frames.Count} frames: GMC {g:0.00} ms/frame, Femto detection {d:0.0} ms/frame, ratio GMC/detection {g / d:0.000}"));
+            frames.ForEach(m => m.Dispose());
+        }
+    }
+
     private static double Get(this IReadOnlyDictionary<string, double> d, string k) => d.TryGetValue(k, out double v) ? v : double.NaN;
 
     private static (string Name, TrackerOptions Options) Parse(string spec)
@@ -60,11 +108,19 @@ internal static class TrackingAblation
         int colon = spec.IndexOf(':', StringComparison.Ordinal);
         string name = colon < 0 ? spec : spec[..colon];
         var o = new TrackerOptions();
+        s_gmc = false;
         if (colon >= 0)
         {
             foreach (string kv in spec[(colon + 1)..].Split(';', StringSplitOptions.RemoveEmptyEntries))
             {
                 string[] p = kv.Split('=');
+                if (p[0] == "GMC")
+                {
+                    // Harness option, not a TrackerOptions member: camera-motion compensation from the images.
+                    s_gmc = p[1] is "1" or "true";
+                    continue;
+                }
+
                 PropertyInfo prop = typeof(TrackerOptions).GetProperty(p[0]) ?? throw new ArgumentException($"no option {p[0]}");
                 object value = prop.PropertyType.IsEnum ? Enum.Parse(prop.PropertyType, p[1]) : Convert.ChangeType(p[1], prop.PropertyType, CultureInfo.InvariantCulture);
                 prop.SetValue(o, value);
@@ -78,14 +134,44 @@ internal static class TrackingAblation
     private static IReadOnlyDictionary<string, double> Evaluate(string set, string tracker, TrackerOptions options)
     {
         bool reid = tracker == "osnet";
+        if (set.StartsWith("det", StringComparison.Ordinal) && int.TryParse(set[3..], CultureInfo.InvariantCulture, out int detStep))
+        {
+            // TUD-Campus public det.txt: OSNet embeddings for the osnet tracker, none otherwise (att = IoU first stage).
+            var dets = LoadDetTxt("TUD-Campus", reid).EveryKth(detStep);
+            var result = Track(dets, tracker, options, Motion("TUD-Campus", detStep));
+            if (Environment.GetEnvironmentVariable("VTRACK_DUMP") is { Length: > 0 } dumpDir)
+            {
+                Directory.CreateDirectory(dumpDir);
+                MotChallengeFormat.Write(Path.Combine(dumpDir, $"{tracker}-{set}.txt"), result);
+            }
+
+            return new Dictionary<string, double>(Score("TUD-Campus", detStep, result)) { ["pairs"] = Pairs(result), ["ids"] = result.Rows.Select(r => r.Id).Distinct().Count() };
+        }
+
+        if (set.StartsWith("mot17x", StringComparison.Ordinal) && int.TryParse(set[6..], CultureInfo.InvariantCulture, out int motStep))
+        {
+            var parts = new List<SequenceMetrics>();
+            foreach (string s in Mot17)
+            {
+                parts.Add(ScoreParts(s, motStep, Track(Load(s, reid).EveryKth(motStep), tracker, options, Motion(s, motStep))));
+            }
+
+            return new Dictionary<string, double>(SequenceMetrics.Combine(parts).Summary());
+        }
+
+        int tudStep = 1;
+        if (set.StartsWith("tud", StringComparison.Ordinal) && int.TryParse(set[3..], CultureInfo.InvariantCulture, out tudStep))
+        {
+            set = "tud";
+        }
+
         switch (set)
         {
-            case "tud1":
-            case "tud3":
+            case "tud":
                 {
-                    int step = set == "tud3" ? 3 : 1;
+                    int step = tudStep;
                     var dets = Load("TUD-Campus", reid).EveryKth(step);
-                    var result = Track(dets, tracker, options);
+                    var result = Track(dets, tracker, options, Motion("TUD-Campus", step));
                     if (Environment.GetEnvironmentVariable("VTRACK_DUMP") is { Length: > 0 } dump)
                     {
                         Directory.CreateDirectory(dump);
@@ -96,23 +182,13 @@ internal static class TrackingAblation
                     return d;
                 }
 
-            case "det1":
-            case "det3":
-                {
-                    // TUD-Campus public det.txt (quantile-normalised scores); "att" runs without embeddings (= IoU's first stage).
-                    int step = set == "det3" ? 3 : 1;
-                    var dets = LoadDetTxt("TUD-Campus", reid).EveryKth(step);
-                    var result = Track(dets, tracker, options);
-                    return new Dictionary<string, double>(Score("TUD-Campus", step, result)) { ["pairs"] = Pairs(result), ["ids"] = result.Rows.Select(r => r.Id).Distinct().Count() };
-                }
-
             case "mot17":
                 {
                     var parts = new List<SequenceMetrics>();
                     int pairs = 0;
                     foreach (string s in Mot17)
                     {
-                        var result = Track(Load(s, reid), tracker, options);
+                        var result = Track(Load(s, reid), tracker, options, Motion(s, 1));
                         pairs += Pairs(result);
                         parts.Add(ScoreParts(s, 1, result));
                     }
@@ -125,7 +201,7 @@ internal static class TrackingAblation
                     if (set.StartsWith("mot17-", StringComparison.Ordinal))
                     {
                         string s = Mot17.First(x => x.Contains(set[6..], StringComparison.Ordinal));
-                        var result = Track(Load(s, reid), tracker, options);
+                        var result = Track(Load(s, reid), tracker, options, Motion(s, 1));
                         return new Dictionary<string, double>(Score(s, 1, result)) { ["pairs"] = Pairs(result) };
                     }
 
@@ -141,7 +217,7 @@ internal static class TrackingAblation
         }
     }
 
-    private static TrackSequence Track(SequenceDetections dets, string tracker, TrackerOptions options)
+    private static TrackSequence Track(SequenceDetections dets, string tracker, TrackerOptions options, IReadOnlyList<Affine2>? motion = null)
     {
         ITracker t = tracker switch
         {
@@ -149,7 +225,8 @@ internal static class TrackingAblation
             "byte" => new ByteTrackReference(),
             _ => new CrossAttentionTracker(options),
         };
-        return SequenceTracking.Track(tracker == "iou" ? dets : dets, t);
+        // "geo": the attention tracker on the same detections with the embeddings dropped (a det file without its sidecar).
+        return SequenceTracking.Track(tracker == "geo" ? dets.WithoutEmbeddings() : dets, t, s_gmc ? motion : null);
     }
 
     /// <summary>Output box pairs with IoU &gt; 0.6 in one frame (one object given two tracks).</summary>
@@ -218,6 +295,51 @@ internal static class TrackingAblation
         return d;
     }
 
+    /// <summary>Camera motion per kept frame (cached), or null when the variant does not ask for it.</summary>
+    private static Affine2[]? Motion(string sequence, int step)
+    {
+        if (!s_gmc)
+        {
+            return null;
+        }
+
+        string file = Path.Combine(CacheDir, sequence.Replace('/', '_') + $".gmc{step}.bin");
+        if (File.Exists(file))
+        {
+            using var r = new BinaryReader(File.OpenRead(file));
+            var m = new Affine2[r.ReadInt32()];
+            for (int k = 0; k < m.Length; k++)
+            {
+                m[k] = new Affine2(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+            }
+
+            return m;
+        }
+
+        Directory.CreateDirectory(CacheDir);
+        using var est = new CameraMotionEstimator();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Affine2[] motion = SequenceTracking.EstimateCameraMotion(Path.Combine(Data, "datasets", sequence), step, est);
+        string moves = string.Join(" ", motion.Select(a => string.Create(CultureInfo.InvariantCulture, $"({a.Tx:0.0},{a.Ty:0.0},s{a.Scale:0.000})")));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gmc {sequence} step {step}: {motion.Length} frames, {sw.Elapsed.TotalMilliseconds / motion.Length:0.0} ms/frame incl. decode; ") + moves);
+        using (var w = new BinaryWriter(File.Create(file)))
+        {
+            w.Write(motion.Length);
+            foreach (Affine2 a in motion)
+            {
+                w.Write(a.A11);
+                w.Write(a.A12);
+                w.Write(a.Tx);
+                w.Write(a.A21);
+                w.Write(a.A22);
+                w.Write(a.Ty);
+            }
+        }
+
+        return motion;
+    }
+
+    /// <summary>TUD-Campus det.txt rows (quantile-normalised scores), with OSNet crops' embeddings when <paramref name="reid"/> (cached).</summary>
     private static SequenceDetections LoadDetTxt(string sequence, bool reid)
     {
         string dir = Path.Combine(Data, "datasets", sequence);

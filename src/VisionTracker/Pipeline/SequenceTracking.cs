@@ -1,6 +1,7 @@
 using System.Globalization;
 using VisionTracker.Annotations;
 using VisionTracker.Detection;
+using VisionTracker.Geometry;
 using VisionTracker.Tracking;
 using VisionTracker.Video;
 
@@ -158,7 +159,14 @@ internal static class SequenceTracking
     /// Runs <paramref name="tracker"/> (after <see cref="ITracker.Reset"/>) over the detections and collects its output
     /// into a sequence whose frames are numbered 1.. in kept-frame order, like <see cref="ReadGroundTruth"/>.
     /// </summary>
-    public static TrackSequence Track(SequenceDetections detections, ITracker tracker)
+    public static TrackSequence Track(SequenceDetections detections, ITracker tracker) => Track(detections, tracker, null);
+
+    /// <summary>
+    /// As <see cref="Track(SequenceDetections, ITracker)"/>, and when <paramref name="cameraMotion"/> is given (one
+    /// transform per kept frame, from the previous kept frame, as <see cref="EstimateCameraMotion"/> returns) and the
+    /// tracker is <see cref="ICameraMotionCompensated"/>, hands it each frame's camera motion before its update.
+    /// </summary>
+    public static TrackSequence Track(SequenceDetections detections, ITracker tracker, IReadOnlyList<Affine2>? cameraMotion)
     {
         ArgumentNullException.ThrowIfNull(detections);
         ArgumentNullException.ThrowIfNull(tracker);
@@ -169,6 +177,11 @@ internal static class SequenceTracking
         for (int k = 0; k < detections.Frames.Count; k++)
         {
             frameOf.TryAdd(detections.Timestamps[k], k);
+            if (cameraMotion is not null && k < cameraMotion.Count && tracker is ICameraMotionCompensated gmc)
+            {
+                gmc.ApplyCameraMotion(cameraMotion[k]);
+            }
+
             builder.Add(k, tracker.Update(detections.Frames[k], detections.Timestamps[k]));
             if (tracker is IOfflineTracker offline)
             {
@@ -189,6 +202,29 @@ internal static class SequenceTracking
         var seq = builder.Build(detections.Name, detections.Width, detections.Height, detections.Fps);
         seq.FrameCount = detections.Frames.Count;
         return seq;
+    }
+
+    /// <summary>
+    /// Camera motion of every <paramref name="step"/>-th image of the sequence folder from the previous kept image
+    /// (the first is the identity), for <see cref="Track(SequenceDetections, ITracker, IReadOnlyList{Affine2})"/>.
+    /// </summary>
+    public static Affine2[] EstimateCameraMotion(string sequenceDir, int step, CameraMotionEstimator estimator)
+    {
+        ArgumentNullException.ThrowIfNull(estimator);
+        ArgumentNullException.ThrowIfNull(sequenceDir);
+        CheckStep(step);
+        estimator.Reset();
+        var motion = new List<Affine2>();
+        using var source = new MotSequenceSource(sequenceDir, new FrameSourceOptions { Stride = step, Warn = static _ => { } });
+        while (source.Read() is { } frame)
+        {
+            using (frame)
+            {
+                motion.Add(estimator.Estimate(frame.Image));
+            }
+        }
+
+        return [.. motion];
     }
 
     /// <summary>

@@ -266,11 +266,14 @@ internal sealed class AttentionMatcher
         float invTau = 1f / _options.Temperature;
         float gamma2 = _options.PositionWeight * _options.PositionWeight;
         float dust = _options.DustbinScore * invTau;
+
+        // Only appearance can tell who a far-away box is: without it the gate does not widen for time unseen.
+        float growth = dim > 0 || !appearanceSim.IsEmpty || _options.GeometryOnlyGateGrowth ? _options.MotionGateGrowthPerSecond : 0f;
         for (int i = 0; i < t; i++)
         {
             BoxF tb = trackBoxes[i];
             float size = MathF.Sqrt(MathF.Max(tb.Area, 1e-6f));
-            float reach = _options.MotionGate * size * (1f + (_options.MotionGateGrowthPerSecond * MathF.Max(0f, trackSecondsUnseen[i])));
+            float reach = _options.MotionGate * size * (1f + (growth * MathF.Max(0f, trackSecondsUnseen[i])));
             float reach2 = reach * reach;
             ReadOnlySpan<float> qe = dim > 0 ? trackEmb.Slice(i * dim, dim) : default;
             ReadOnlySpan<float> qp = _peTracks.AsSpan(i * EncodingDim, EncodingDim);

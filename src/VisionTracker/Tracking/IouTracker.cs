@@ -1,4 +1,5 @@
 using VisionTracker.Detection;
+using VisionTracker.Geometry;
 
 namespace VisionTracker.Tracking;
 
@@ -7,7 +8,7 @@ namespace VisionTracker.Tracking;
 /// score-fused IoU over confirmed and lost tracks, second stage IoU with low-score detections, tentative stage IoU).
 /// Embeddings are ignored.
 /// </summary>
-public sealed class IouTracker : ITracker, IOfflineTracker, IRestorableTracker
+public sealed class IouTracker : ITracker, IOfflineTracker, IRestorableTracker, ICameraMotionCompensated
 {
     private readonly TrackerEngine _engine;
 
@@ -30,6 +31,9 @@ public sealed class IouTracker : ITracker, IOfflineTracker, IRestorableTracker
 
     /// <inheritdoc/>
     public void Restore(TrackerSnapshot snapshot) => _engine.Restore(snapshot);
+
+    /// <inheritdoc/>
+    public void ApplyCameraMotion(in Affine2 previousToCurrent) => _engine.ApplyCameraMotion(previousToCurrent);
 
     /// <inheritdoc/>
     public void DrainLateBoxes(List<LateTrackBox> into) => _engine.DrainLateBoxes(into);

@@ -121,6 +121,70 @@ internal static class KalmanBoxFilter
         s.Mean[7] = 0;
     }
 
+    /// <summary>
+    /// Moves the state into the next frame's camera coordinates (BoT-SORT's GMC step): the centre goes through the
+    /// affine <paramref name="m"/>, the centre velocity through its linear part, and width, height and their velocities
+    /// are scaled by its isotropic scale; the covariance becomes J P Jᵀ with J that same linear map. Linear, so it
+    /// commutes with <see cref="Predict"/>: warping before or after the prediction gives the same state.
+    /// </summary>
+    public static void Warp(ref KalmanState s, in Affine2 m)
+    {
+        double a11 = m.A11, a12 = m.A12, a21 = m.A21, a22 = m.A22, sc = m.Scale;
+        double x = s.Mean[0], y = s.Mean[1], vx = s.Mean[4], vy = s.Mean[5];
+        s.Mean[0] = (a11 * x) + (a12 * y) + m.Tx;
+        s.Mean[1] = (a21 * x) + (a22 * y) + m.Ty;
+        s.Mean[4] = (a11 * vx) + (a12 * vy);
+        s.Mean[5] = (a21 * vx) + (a22 * vy);
+        for (int i = 2; i < 4; i++)
+        {
+            s.Mean[i] *= sc;
+            s.Mean[i + 4] *= sc;
+        }
+
+        // J is block diagonal: [[A, 0], [0, sc]] for (cx, cy, w, h) and the same for the velocities.
+        Span<double> j = stackalloc double[64];
+        j.Clear();
+        for (int b = 0; b < 8; b += 4)
+        {
+            j[(b * 8) + b] = a11;
+            j[(b * 8) + b + 1] = a12;
+            j[((b + 1) * 8) + b] = a21;
+            j[((b + 1) * 8) + b + 1] = a22;
+            j[((b + 2) * 8) + b + 2] = sc;
+            j[((b + 3) * 8) + b + 3] = sc;
+        }
+
+        ref Matrix8 p = ref s.Covariance;
+        Span<double> jp = stackalloc double[64];
+        for (int r = 0; r < 8; r++)
+        {
+            for (int c = 0; c < 8; c++)
+            {
+                double acc = 0;
+                for (int k = 0; k < 8; k++)
+                {
+                    acc += j[(r * 8) + k] * p[(k * 8) + c];
+                }
+
+                jp[(r * 8) + c] = acc;
+            }
+        }
+
+        for (int r = 0; r < 8; r++)
+        {
+            for (int c = 0; c < 8; c++)
+            {
+                double acc = 0;
+                for (int k = 0; k < 8; k++)
+                {
+                    acc += jp[(r * 8) + k] * j[(c * 8) + k];
+                }
+
+                p[(r * 8) + c] = acc;
+            }
+        }
+    }
+
     /// <summary>Corrects the state with a measured box (standard Kalman update; measurement noise relative to the predicted size).</summary>
     public static void Update(ref KalmanState s, in BoxF box)
     {

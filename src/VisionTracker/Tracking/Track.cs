@@ -109,7 +109,7 @@ internal sealed class Track
     public static Track Restore(TrackSnapshot s, int gallerySize)
     {
         var box = new BoxF(s.X1, s.Y1, s.X2, s.Y2);
-        var t = new Track(s.Id, s.ClassId, box, s.Score, 0, TrackState.Lost) { MatchedThisFrame = false, Hits = 2 };
+        var t = new Track(s.Id, s.ClassId, box, s.Score, 0, TrackState.Lost) { MatchedThisFrame = false, Hits = 2, PeakScore = s.Score };
         if (s.Embedding is { Length: > 0 } e)
         {
             t._embedding = (float[])e.Clone();
@@ -185,6 +185,13 @@ internal sealed class Track
                 TensorPrimitives.Divide(_embedding, norm, _embedding);
             }
         }
+    }
+
+    /// <summary>Moves the Kalman state (and the last box) into the next frame's camera coordinates (camera-motion compensation).</summary>
+    public void WarpCamera(in Affine2 m)
+    {
+        KalmanBoxFilter.Warp(ref _kalman, m);
+        LastBox = m.Apply(LastBox);
     }
 
     /// <summary>Forgets the boxes kept while tentative (after they were emitted).</summary>

@@ -136,6 +136,24 @@ internal sealed class TrackerEngine
         _firstFrame = false;
     }
 
+    /// <summary>
+    /// Camera-motion compensation: moves every live track's Kalman state by <paramref name="previousToCurrent"/> (the
+    /// camera motion from the last frame given to <see cref="Update"/> to the next one). Call it before that next
+    /// <see cref="Update"/>; the identity changes nothing.
+    /// </summary>
+    public void ApplyCameraMotion(in Affine2 previousToCurrent)
+    {
+        if (previousToCurrent.IsIdentity)
+        {
+            return;
+        }
+
+        foreach (Track t in _tracks)
+        {
+            t.WarpCamera(previousToCurrent);
+        }
+    }
+
     /// <summary>Runs one frame; see <see cref="ITracker.Update"/>.</summary>
     public Detections Update(Detections dets, double time)
     {

@@ -227,19 +227,20 @@ public class TrackerScenarioTests
     }
 
     [Fact]
-    public void WithoutEmbeddings_DefaultFallsBackToIouBaselineExactly()
+    public void WithoutEmbeddings_GeometryAttentionOff_FallsBackToIouBaselineExactly()
     {
         List<Obj[]> frames = Crossing();
-        var att = Run(new CrossAttentionTracker(), frames, 10, withEmbeddings: false);
+        var att = Run(new CrossAttentionTracker(TrackerOptions.Default with { AttentionWithoutEmbeddings = false }), frames, 10, withEmbeddings: false);
         var iou = Run(new IouTracker(), frames, 10, withEmbeddings: false);
         Assert.Equal(Flatten(iou), Flatten(att));
     }
 
     [Fact]
-    public void WithoutEmbeddings_GeometryAttentionOption_TracksSeparatedObjects()
+    public void WithoutEmbeddings_GeometryAttentionDefault_TracksSeparatedObjects()
     {
         List<Obj[]> frames = RandomWalk(5, 40, 4);
-        var ids = Run(new CrossAttentionTracker(TrackerOptions.Default with { AttentionWithoutEmbeddings = true }), frames, 10, withEmbeddings: false);
+        Assert.True(TrackerOptions.Default.AttentionWithoutEmbeddings);
+        var ids = Run(new CrossAttentionTracker(), frames, 10, withEmbeddings: false);
 
         // Well-separated slow objects: one id per object for the whole run.
         for (int k = 1; k <= 4; k++)
