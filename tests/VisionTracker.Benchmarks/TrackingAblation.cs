@@ -139,6 +139,10 @@ internal static class TrackingAblation
             // TUD-Campus public det.txt: OSNet embeddings for the osnet tracker, none otherwise (att = IoU first stage).
             var dets = LoadDetTxt("TUD-Campus", reid).EveryKth(detStep);
             var result = Track(dets, tracker, options, Motion("TUD-Campus", detStep));
+            if (Environment.GetEnvironmentVariable("VTRACK_PRED") is { Length: > 0 } predFile)
+            {
+                result = MotChallengeFormat.Read(predFile);
+            }
             if (Environment.GetEnvironmentVariable("VTRACK_DUMP") is { Length: > 0 } dumpDir)
             {
                 Directory.CreateDirectory(dumpDir);
