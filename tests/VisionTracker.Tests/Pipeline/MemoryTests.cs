@@ -80,4 +80,24 @@ public class MemoryTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"no environment variable, video on: max {growth:P1} above the level of frames {warmup}-{after[4].Frame} ({strict:P1} above the single sample at frame {after[0].Frame})"));
         Assert.True(growth < 0.10, string.Create(CultureInfo.InvariantCulture, $"resident memory grew {growth:P1} after warm-up with video on and no environment variable"));
     }
+
+    /// <summary>
+    /// A gen0 budget the user sets is kept and only the missing arena limit is added; the summary says who set which.
+    /// </summary>
+    [Fact]
+    public void Cli_UserGen0Budget_IsKeptAndOnlyTheArenaLimitIsAdded()
+    {
+        using var dir = TestData.TempDir();
+        var env = new Dictionary<string, string?>
+        {
+            ["MALLOC_ARENA_MAX"] = null, ["VTRACK_MALLOC_ARENA_MAX"] = null, ["VTRACK_REEXEC"] = null, ["VTRACK_REEXEC_SET"] = null,
+            ["DOTNET_GCgen0size"] = "0x800000", ["COMPlus_GCgen0size"] = null,
+        };
+        using var child = new CliChild(env, "track", TestData.Video("one-by-one-person-detection.mp4"), "--frames", "20", "--model", TestData.Atto,
+            "--export", "events", "--out", dir.File("run"));
+        int code = child.WaitForExit(TimeSpan.FromMinutes(5));
+        Assert.True(code == 0, $"exit code {code}: {child.StdErr}");
+        Assert.Contains("MALLOC_ARENA_MAX=2 (set by vtrack", child.StdOut, StringComparison.Ordinal);
+        Assert.Contains("gen0 budget 0x800000 bytes (from the environment)", child.StdOut, StringComparison.Ordinal);
+    }
 }
