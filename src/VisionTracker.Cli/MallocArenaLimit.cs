@@ -15,7 +15,8 @@ namespace VisionTracker.Cli;
 /// reference machine) that is tens of MB. The pipeline makes ~12 KB of short-lived garbage a frame with video on
 /// (half of it OpenCvSharp's InputOutputArray wrapper, one per drawing call), so no GC ran at all for thousands of
 /// frames and every byte of that garbage stayed resident: RSS climbed 15-20 KB a frame (+34% over 4182 frames)
-/// although nothing leaked. With 4 MiB a gen0 GC runs every few hundred frames and takes well under a millisecond.
+/// although nothing leaked. With 4 MiB a gen0 GC runs every ~350 frames; a whole <c>vtrack bench</c> run did one more GC
+/// than with the default budget (12 ms of GC pauses in all).
 /// The runtime reads this knob only from the environment (not from runtimeconfig.json; measured), at start-up.</para>
 /// <para>Both are read once, when the allocator and the GC start, so neither can be set from Main. The re-exec runs
 /// before any command work, costs one runtime start (~0.1 s), and works the same for the apphost,
