@@ -89,9 +89,10 @@ supervisor_pid=$!
 sleep 1
 
 # Job control on for this one job: without it bash starts background commands with SIGINT ignored, and the
-# SIGINT that stops vtrack at the end would never arrive.
+# SIGINT that stops vtrack at the end would never arrive. `env --default-signal` also resets a SIGINT that this script
+# itself inherited as ignored (started in the background by a non-interactive shell, e.g. `nohup ... &` from a script).
 set -m
-"$VTRACK_BIN" live "$url" --model "${VTRACK_SOAK_MODEL:-atto}" --http "127.0.0.1:$http_port" --zones "$out/zones.json" --events "$events_file" \
+env --default-signal=INT,TERM "$VTRACK_BIN" live "$url" --model "${VTRACK_SOAK_MODEL:-atto}" --http "127.0.0.1:$http_port" --zones "$out/zones.json" --events "$events_file" \
   </dev/null >"$out/vtrack.log" 2>&1 &
 vtrack_pid=$!
 set +m

@@ -120,6 +120,7 @@ internal static class TrackCommand
         }
 
         table.AddRow("malloc", Markup.Escape(MallocArenaLimit.Describe()));
+        table.AddRow("gc", Markup.Escape(MallocArenaLimit.DescribeGen0()));
         if (videoEncoder is not null)
         {
             table.AddRow("video", Markup.Escape(videoEncoder));
