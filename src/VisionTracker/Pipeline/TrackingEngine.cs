@@ -244,7 +244,20 @@ public sealed class TrackingEngine : IAsyncDisposable
 
             if (Volatile.Read(ref _detectorError) is { } failed)
             {
-                throw new InvalidOperationException($"The engine's detector failed: {failed.Message}", failed);
+                if (_streams is null && _workers is { IsCompleted: true } && _lanes.Length == 0)
+                {
+                    // A hosted engine whose streams have all reported the failure starts its workers afresh.
+                    _workers = null;
+                    _fault?.Dispose();
+                    _fault = null;
+                    _signal?.Dispose();
+                    _signal = null;
+                    _detectorError = null;
+                }
+                else
+                {
+                    throw new InvalidOperationException($"The engine's detector failed: {failed.Message}", failed);
+                }
             }
 
             if (_workers is null)
