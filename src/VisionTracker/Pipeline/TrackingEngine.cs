@@ -391,6 +391,12 @@ public sealed class TrackingEngine : IAsyncDisposable
 
         var errors = tasks.Where(t => t is { IsFaulted: true }).Select(t => t.Exception!.GetBaseException()).ToList();
         lane.StageError = errors.FirstOrDefault(e => e is not OperationCanceledException) ?? errors.FirstOrDefault();
+        if (lane.StageError is null && tasks.Any(t => t is { IsCanceled: true }))
+        {
+            // Stopped by the engine's failure (or a sibling stage's): reported as the detector's error below.
+            lane.StageError = new OperationCanceledException();
+        }
+
         if (lane.StageError is not null and not OperationCanceledException)
         {
             lane.Stream.Error = lane.StageError;
