@@ -225,7 +225,7 @@ internal static class ClusterCommands
     {
         var nats = new NatsOptions();
         var det = new DetectorOptions();
-        var streams = new Option<int>("--streams") { Description = "Pipelines run at once (each takes one job or holds one camera).", DefaultValueFactory = _ => 1 };
+        var streams = new Option<int>("--streams") { Description = "Jobs and cameras run at once, each a stream of the worker's one engine (sharing its detector calls; see --engine).", DefaultValueFactory = _ => 1 };
         var metrics = new Option<string?>("--metrics") { Description = "Serve Prometheus /metrics on HOST:PORT (e.g. 127.0.0.1:9464); off when not given." };
         var mqtt = new Option<string?>("--mqtt") { Description = "Also publish events to MQTT (mqtt://HOST:PORT) on vtrack/events/CAMERA/ZONE at QoS 1." };
         var noCameras = new Option<bool>("--no-cameras") { Description = "Take jobs only, never camera claims." };
@@ -233,9 +233,10 @@ internal static class ClusterCommands
         var maxDeliver = new Option<int?>("--max-deliver") { Description = "Set the jobs consumer's MaxDeliver (cluster-wide; default 3 when created)." };
         var cameraAckWait = new Option<double?>("--camera-ack-wait") { Description = "Set the cameras consumer's AckWait in seconds (cluster-wide; default 10): the takeover bound." };
         var id = new Option<string?>("--id") { Description = "Worker id shown in `vtrack jobs` (default HOST-PID)." };
+        var engine = EngineOption.Create();
         var cmd = new Command("worker", "Take jobs and cameras from NATS JetStream and run them with the tracking pipeline, until Ctrl+C/SIGTERM.")
         {
-            streams, metrics, mqtt, noCameras, ackWait, maxDeliver, cameraAckWait, id,
+            streams, metrics, mqtt, noCameras, ackWait, maxDeliver, cameraAckWait, id, engine,
         };
         nats.AddTo(cmd);
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
@@ -245,6 +246,12 @@ internal static class ClusterCommands
             if (n < 1)
             {
                 throw new VisionTrackerException($"--streams {n}: give 1 or more.");
+            }
+
+            string shape = p.GetValue(engine) ?? EngineOption.Default;
+            if (shape != EngineOption.Default && !EngineDetectors.Shapes.Contains(shape))
+            {
+                throw new VisionTrackerException($"--engine {shape}: use {string.Join(", ", EngineDetectors.Shapes)} or auto.");
             }
 
             var workerOptions = new WorkerOptions { Streams = n, Cameras = !p.GetValue(noCameras) };
@@ -281,7 +288,7 @@ internal static class ClusterCommands
             using IDisposable? server = p.GetValue(metrics) is { } m ? wm.Serve(m) : null;
             await using var events = await EventPublisher.CreateAsync(cluster, p.GetValue(mqtt), $"vtrack-{workerOptions.Id}", w => Console.Error.WriteLine($"warning: {w}"), ct).ConfigureAwait(false);
             using var eventsMetric = new Timer(_ => wm.EventsPublished.IncTo(events.Published), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-            using var runner = new ClusterRunner(() => det.Build(p), w => Console.Error.WriteLine($"warning: {w}"), line => Console.Error.WriteLine($"worker {workerOptions.Id}: {line}"));
+            using var runner = new ClusterRunner(t => det.Build(p, threads: t), shape, n, w => Console.Error.WriteLine($"warning: {w}"), line => Console.Error.WriteLine($"worker {workerOptions.Id}: {line}"));
             var worker = new ClusterWorker(cluster, runner, workerOptions, wm, events, line => Console.Error.WriteLine(line));
             await worker.RunAsync(stop.Token).ConfigureAwait(false);
             return ExitCodes.Ok;

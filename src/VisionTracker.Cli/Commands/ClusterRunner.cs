@@ -11,11 +11,12 @@ namespace VisionTracker.Cli.Commands;
 /// <summary>
 /// The worker's pipeline: the very code of <c>vtrack track</c> (jobs: <see cref="TrackRun"/>, <see cref="ExportSinks"/>,
 /// offline mode) and <c>vtrack live</c> (cameras: reconnecting source, live mode). Detector settings are the worker's;
-/// the model is loaded once per worker process (<see cref="SharedDetector"/>) and shared by its slots.
+/// the model is loaded once per worker process and every job and camera joins that process's one engine as a stream
+/// (<see cref="SharedDetector"/>), so the slots' frames share detector calls.
 /// </summary>
-internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, Action<string> warn, Action<string> log) : IClusterRunner, IDisposable
+internal sealed class ClusterRunner(Func<int?, DetrDetectorOptions> detectorOptions, string engine, int streams, Action<string> warn, Action<string> log) : IClusterRunner, IDisposable
 {
-    private readonly SharedDetector _detector = new(detectorOptions, log);
+    private readonly SharedDetector _detector = new(engine, streams, detectorOptions, log);
 
     /// <summary>Model loads in this process so far.</summary>
     public int ModelLoads => _detector.Loads;
@@ -29,7 +30,7 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
         var sourceOptions = new FrameSourceOptions { Warn = w => warn($"job {run.Job.Id}: {w}") };
         using IFrameSource src = FrameSource.Open(run.LocalSource, sourceOptions);
         FrameSourceInfo info = src.Info;
-        using var track = TrackRun.Create(new TrackRunSettings(info, null, false, run.ZonesFile, run.Job.Tracker, run.Job.MaxFrames), detectorOptions, _detector);
+        using var track = TrackRun.Create(new TrackRunSettings(info, null, false, run.ZonesFile, run.Job.Tracker, run.Job.MaxFrames), () => detectorOptions(null), _detector);
 
         // Files are named after the source as submitted, exactly as `vtrack track SOURCE` names them.
         var (sinks, files) = ExportSinks.Create(exports, run.OutDir, OutputFolder.SafeName(run.Job.Source), info, track.ClassNames, track.Zones);
@@ -41,14 +42,14 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
 
         try
         {
-            TrackingPipeline pipeline = track.CreatePipeline(src, sinks, PipelineMode.Offline);
+            PipelineStream stream = track.CreateStream(src, sinks, PipelineMode.Offline);
             long? total = run.Job.MaxFrames is { } f ? Math.Min(f, info.FrameCount ?? f) : info.FrameCount;
             using var done = new CancellationTokenSource();
             Task report = Task.Run(async () =>
             {
                 while (!done.IsCancellationRequested)
                 {
-                    progress(pipeline.Stats.FramesCompleted, total);
+                    progress(stream.Stats.FramesCompleted, total);
                     try
                     {
                         await Task.Delay(500, done.Token).ConfigureAwait(false);
@@ -60,7 +61,7 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
             }, CancellationToken.None);
             try
             {
-                await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+                await _detector.Engine.AddStream(stream, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -69,7 +70,7 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            progress(pipeline.Stats.FramesCompleted, total);
+            progress(stream.Stats.FramesCompleted, total);
         }
         finally
         {
@@ -92,7 +93,7 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
             Warn = w => warn($"camera {run.Camera.Name}: {w}"),
         };
         using IFrameSource src = FrameSource.Open(run.Camera.Url, sourceOptions);
-        using var track = TrackRun.Create(new TrackRunSettings(src.Info, null, false, run.ZonesFile, run.Camera.Tracker, null), detectorOptions, _detector);
+        using var track = TrackRun.Create(new TrackRunSettings(src.Info, null, false, run.ZonesFile, run.Camera.Tracker, null), () => detectorOptions(null), _detector);
         var restorable = track.Tracker as IRestorableTracker;
         if (run.Restore is { } snap)
         {
@@ -110,8 +111,8 @@ internal sealed class ClusterRunner(Func<DetrDetectorOptions> detectorOptions, A
 
         var sinks = new List<IFrameSink> { track.Summary, run.Events, new StateSink(track.Zones, run.State) };
         IFrameObserver[] extra = run.Snapshot is { } publish ? [new SnapshotObserver(restorable, track.Zones, run.Restore?.Frames ?? 0, publish)] : [];
-        TrackingPipeline pipeline = track.CreatePipeline(src, sinks, PipelineMode.Live, extra);
-        await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+        PipelineStream stream = track.CreateStream(src, sinks, PipelineMode.Live, extra);
+        await _detector.Engine.AddStream(stream, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -50,13 +50,11 @@ internal sealed class TrackRun : IDisposable
 
     public string DetectorDescription { get; }
 
-    public IDetector? Detector => _detector ?? _shared?.Detector;
-
-    private SharedDetector? _shared;
+    public IDetector? Detector => _detector;
 
     /// <summary>
-    /// Builds the run. With <paramref name="shared"/> (the cluster worker), the process's one detector is used (and
-    /// not disposed with the run) instead of loading the model for this run.
+    /// Builds the run. With <paramref name="shared"/> (the cluster worker), no model is loaded for this run: its frames
+    /// go through the process's one engine (<see cref="CreateStream"/> and <see cref="SharedDetector.Engine"/>).
     /// </summary>
     public static TrackRun Create(TrackRunSettings settings, Func<DetrDetectorOptions> detectorOptions, SharedDetector? shared = null)
     {
@@ -82,9 +80,9 @@ internal sealed class TrackRun : IDisposable
                 throw new VisionTrackerException("--reid is not available on cluster workers.");
             }
 
-            var si = shared.Detector.Info;
+            var si = shared.Info;
             string sharedEmb = si.EmbeddingDim > 0 ? $"decoder embeddings D={si.EmbeddingDim}" : "no embeddings";
-            return new TrackRun(settings, null, null, f => shared.Detect(f.Image), zones, si.ClassNames, $"{si.ModelName} {si.InputWidth}x{si.InputHeight} on {si.ExecutionProvider}, {sharedEmb} (shared)") { _shared = shared };
+            return new TrackRun(settings, null, null, _ => throw new InvalidOperationException("A shared run's frames go through the shared engine (CreateStream)."), zones, si.ClassNames, $"{si.ModelName} {si.InputWidth}x{si.InputHeight} on {si.ExecutionProvider}, {sharedEmb} (shared)");
         }
 
         DetrDetector detector = new(detectorOptions());
@@ -118,6 +116,14 @@ internal sealed class TrackRun : IDisposable
 
     public TrackingPipeline CreatePipeline(IFrameSource source, IReadOnlyList<IFrameSink> sinks, PipelineMode mode, IReadOnlyList<IFrameObserver>? moreObservers = null) =>
         new(source, _detect, Tracker, [.. (Zones is null ? [] : new IFrameObserver[] { Zones }), .. moreObservers ?? []], sinks, new PipelineOptions { Mode = mode, MaxFrames = _settings.MaxFrames });
+
+    /// <summary>This run as a stream of a hosted engine (the worker's shared one): its tracker, zones and sinks.</summary>
+    public PipelineStream CreateStream(IFrameSource source, IReadOnlyList<IFrameSink> sinks, PipelineMode mode, IReadOnlyList<IFrameObserver>? moreObservers = null) =>
+        new(source.Info.Name, source, Tracker, [.. (Zones is null ? [] : new IFrameObserver[] { Zones }), .. moreObservers ?? []], sinks)
+        {
+            MaxFrames = _settings.MaxFrames,
+            Mode = mode,
+        };
 
     public void Dispose()
     {

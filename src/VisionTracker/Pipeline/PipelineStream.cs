@@ -39,6 +39,12 @@ public sealed class PipelineStream(
     /// <summary>Classes kept for this stream, or null for the detector's own class filter.</summary>
     public IReadOnlySet<int>? ClassFilter { get; } = classFilter;
 
+    /// <summary>Stop this stream after this many frames (null: the engine's <see cref="PipelineOptions.MaxFrames"/>).</summary>
+    public long? MaxFrames { get; init; }
+
+    /// <summary>Offline or live for this stream's queue to the detector (null: the engine's <see cref="PipelineOptions.Mode"/>).</summary>
+    public PipelineMode? Mode { get; init; }
+
     /// <summary>Statistics of the current or last run (a new object per run); safe to read while running.</summary>
     public PipelineStats Stats { get; internal set; } = new();
 

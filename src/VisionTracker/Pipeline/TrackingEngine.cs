@@ -19,21 +19,32 @@ namespace VisionTracker.Pipeline;
 /// <para>With several detector functions, each is a worker of its own (for example one 1-thread session per
 /// worker); a stream has at most one frame in detection at a time, so its frames are tracked in order.</para>
 /// </remarks>
-public sealed class TrackingEngine
+public sealed class TrackingEngine : IAsyncDisposable
 {
-    private readonly IReadOnlyList<PipelineStream> _streams;
+    private readonly IReadOnlyList<PipelineStream>? _streams;
     private readonly IReadOnlyList<BatchDetector> _detectors;
     private readonly PipelineOptions _options;
+    private readonly object _gate = new();
     private long _batches;
     private long _batchedFrames;
 
-    /// <summary>Creates an engine over the streams and one or more detector workers.</summary>
+    // The running engine (hosted, or one fixed-set run): lanes now hosted (copy-on-write, replaced under the gate),
+    // the detector workers, the engine-wide failure and whether new streams are still accepted.
+    private Lane[] _lanes = [];
+    private Task? _workers;
+    private CancellationTokenSource? _fault;
+    private SemaphoreSlim? _signal;
+    private Exception? _detectorError;
+    private bool _closed;
+    private int _nextStart;
+
+    /// <summary>Creates an engine over a fixed set of streams and one or more detector workers, run by <see cref="RunAsync"/>.</summary>
     /// <exception cref="ArgumentException">No streams, no detectors, or two streams with the same name.</exception>
     public TrackingEngine(IReadOnlyList<PipelineStream> streams, IReadOnlyList<BatchDetector> detectors, PipelineOptions? options = null)
+        : this(detectors, options)
     {
         ArgumentNullException.ThrowIfNull(streams);
-        ArgumentNullException.ThrowIfNull(detectors);
-        if (streams.Count == 0 || detectors.Count == 0)
+        if (streams.Count == 0)
         {
             throw new ArgumentException("An engine needs at least one stream and one detector.");
         }
@@ -44,6 +55,21 @@ public sealed class TrackingEngine
         }
 
         _streams = streams;
+    }
+
+    /// <summary>
+    /// Creates a hosted engine: streams join with <see cref="AddStream"/> while it runs and leave when they end, and
+    /// every stream hosted at the same time shares the detector workers' batched calls.
+    /// </summary>
+    /// <exception cref="ArgumentException">No detectors.</exception>
+    public TrackingEngine(IReadOnlyList<BatchDetector> detectors, PipelineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(detectors);
+        if (detectors.Count == 0)
+        {
+            throw new ArgumentException("An engine needs at least one stream and one detector.");
+        }
+
         _detectors = detectors;
         _options = options ?? new PipelineOptions();
         if (_options.QueueCapacity < 1)
@@ -52,10 +78,10 @@ public sealed class TrackingEngine
         }
     }
 
-    /// <summary>The engine's streams.</summary>
-    public IReadOnlyList<PipelineStream> Streams => _streams;
+    /// <summary>The engine's streams: the fixed set, or for a hosted engine the streams running now.</summary>
+    public IReadOnlyList<PipelineStream> Streams => _streams ?? Volatile.Read(ref _lanes).Select(l => l.Stream).ToArray();
 
-    /// <summary>Detector calls made in the current or last run.</summary>
+    /// <summary>Detector calls made in the current or last run (a hosted engine: since it started).</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
     /// <summary>Mean frames per detector call in the current or last run.</summary>
@@ -66,39 +92,288 @@ public sealed class TrackingEngine
     /// Returns true when the streams were read to their ends, false when the run was cancelled.
     /// </summary>
     /// <exception cref="VisionTrackerException">A stage failed on the user's input (for one stream of several, the message names it).</exception>
+    /// <exception cref="InvalidOperationException">A hosted engine (use <see cref="AddStream"/>).</exception>
     public async Task<bool> RunAsync(CancellationToken cancellationToken = default)
     {
+        IReadOnlyList<PipelineStream> streams = _streams ?? throw new InvalidOperationException("A hosted engine runs streams added with AddStream.");
         Interlocked.Exchange(ref _batches, 0);
         Interlocked.Exchange(ref _batchedFrames, 0);
-        using var fault = new CancellationTokenSource();
-        using var signal = new SemaphoreSlim(0);
-        var lanes = new Lane[_streams.Count];
-        var tasks = new List<(Task Task, Lane? Lane)>();
+        lock (_gate)
+        {
+            _closed = false;
+            _detectorError = null;
+            _nextStart = 0;
+        }
+
+        var lanes = new List<Lane>(streams.Count);
+        foreach (PipelineStream s in streams)
+        {
+            lanes.Add(Host(s, cancellationToken));
+        }
+
+        Task workers;
+        lock (_gate)
+        {
+            _closed = true;
+            workers = _workers!;
+        }
+
+        Pulse(_detectors.Count);
         try
         {
-            for (int i = 0; i < lanes.Length; i++)
+            await Task.WhenAll(lanes.Select(l => l.Completion)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Reported below: the first real failure, not the cancellations it caused in the other streams.
+        }
+
+        await workers.ConfigureAwait(false);
+        ResetRun();
+
+        var first = lanes.FirstOrDefault(l => l.StageError is not null and not OperationCanceledException);
+        if (first is not null)
+        {
+            if (streams.Count > 1 && first.StageError is VisionTrackerException vex)
             {
-                lanes[i] = new Lane(_streams[i], _options, fault.Token, signal);
+                throw new VisionTrackerException($"{first.Stream.Name}: {vex.Message}", vex);
             }
 
-            foreach (Lane lane in lanes)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first.StageError!).Throw();
+        }
+
+        Exception? detectorError = Volatile.Read(ref _detectorError);
+        if (detectorError is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(detectorError).Throw();
+        }
+
+        if (lanes.FirstOrDefault(l => l.StageError is not null) is { } cancelled)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(cancelled.StageError!).Throw();
+        }
+
+        if (lanes.FirstOrDefault(l => l.CompleteError is not null) is { } incomplete)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(incomplete.CompleteError!).Throw();
+        }
+
+        return !cancellationToken.IsCancellationRequested;
+    }
+
+    /// <summary>
+    /// Adds a stream to a hosted engine while it runs (starting the detector workers on the first call). The stream
+    /// has its own tracker, observers, sinks, stats and <paramref name="cancellationToken"/>; its frames join the
+    /// batched detector calls of the other streams hosted at the same time. The task completes when the stream has
+    /// ended (read to its end or MaxFrames: true; cancelled: false) and its sinks are completed; it throws the
+    /// stream's own failure, or the detector's, and the other streams run on after a failure of this one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A fixed-set engine, an engine being closed, or a failed detector.</exception>
+    public Task<bool> AddStream(PipelineStream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (_streams is not null)
+        {
+            throw new InvalidOperationException("An engine made over a fixed set of streams runs them with RunAsync.");
+        }
+
+        return Host(stream, cancellationToken).Completion;
+    }
+
+    /// <summary>
+    /// Stops a hosted engine taking streams, waits for the hosted ones to end (cancel their tokens to end them sooner)
+    /// and for the detector workers to stop; throws the detector's failure, if any.
+    /// </summary>
+    public async Task CompleteAsync()
+    {
+        Task? workers;
+        Lane[] lanes;
+        lock (_gate)
+        {
+            _closed = true;
+            workers = _workers;
+            lanes = _lanes;
+        }
+
+        Pulse(_detectors.Count);
+        try
+        {
+            await Task.WhenAll(lanes.Select(l => l.Completion)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Each stream's failure went to its own caller.
+        }
+
+        if (workers is not null)
+        {
+            await workers.ConfigureAwait(false);
+        }
+
+        Exception? detectorError = Volatile.Read(ref _detectorError);
+        ResetRun();
+        if (detectorError is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(detectorError).Throw();
+        }
+    }
+
+    /// <inheritdoc cref="CompleteAsync"/>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Disposal does not report the failure CompleteAsync would have thrown.
+        }
+    }
+
+    // Starts the detector workers if none run, adds the stream's lane and starts its stages.
+    private Lane Host(PipelineStream stream, CancellationToken user)
+    {
+        Lane lane;
+        lock (_gate)
+        {
+            if (_closed)
             {
-                lane.Stream.Stats.Start();
-                tasks.Add((RunStage(() => DecodeLoop(lane, cancellationToken), lane.ToDetect.Writer, lane, null), lane));
-                tasks.Add((RunStage(() => TrackLoop(lane), lane.ToWrite.Writer, lane, null), lane));
-                tasks.Add((RunStage<FrameResult>(() => WriteLoop(lane), null, lane, null), lane));
+                throw new InvalidOperationException("The engine is closed to new streams.");
             }
 
-            var gate = new object();
-            int start = 0;
-            foreach (BatchDetector d in _detectors)
+            if (Volatile.Read(ref _detectorError) is { } failed)
             {
-                tasks.Add((RunStage<Frame>(() => DetectLoop(d, lanes, gate, () => start++, signal, fault.Token), null, null, fault), null));
+                if (_streams is null && _workers is { IsCompleted: true } && _lanes.Length == 0)
+                {
+                    // A hosted engine whose streams have all reported the failure starts its workers afresh.
+                    _workers = null;
+                    _fault?.Dispose();
+                    _fault = null;
+                    _signal?.Dispose();
+                    _signal = null;
+                    _detectorError = null;
+                }
+                else
+                {
+                    throw new InvalidOperationException($"The engine's detector failed: {failed.Message}", failed);
+                }
             }
 
+            if (_workers is null)
+            {
+                _fault = new CancellationTokenSource();
+                _signal = new SemaphoreSlim(0);
+                var tasks = new List<Task>();
+                CancellationToken token = _fault.Token;
+                SemaphoreSlim signal = _signal;
+                foreach (BatchDetector d in _detectors)
+                {
+                    tasks.Add(RunStage<Frame>(
+                        async () =>
+                        {
+                            try
+                            {
+                                await DetectLoop(d, signal, token).ConfigureAwait(false);
+                            }
+                            catch (Exception e) when (e is not OperationCanceledException)
+                            {
+                                // Recorded before the engine-wide cancellation it causes, so each stream reports it.
+                                Interlocked.CompareExchange(ref _detectorError, e, null);
+                                throw;
+                            }
+                        },
+                        null,
+                        null,
+                        _fault));
+                }
+
+                _workers = Task.WhenAll(tasks).ContinueWith(
+                    t =>
+                    {
+                        if (t.IsFaulted && t.Exception!.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } e)
+                        {
+                            Interlocked.CompareExchange(ref _detectorError, e, null);
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
+
+            lane = new Lane(stream, _options, _fault!.Token, _signal!);
+            _lanes = [.. _lanes, lane];
+            lane.Completion = RunLane(lane, user);
+        }
+
+        lane.Pulse();
+        return lane;
+    }
+
+    // A lane leaves the engine once its stages are over, after any frame of it in detection has come back.
+    private async Task LeaveAsync(Lane lane)
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (!lane.Busy)
+                {
+                    lane.Done = true;
+                    _lanes = [.. _lanes.Where(l => l != lane)];
+                    return;
+                }
+            }
+
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+    }
+
+    private void Pulse(int n)
+    {
+        try
+        {
+            _signal?.Release(n);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    // After the workers stopped: the next run (fixed set) or AddStream (hosted) starts afresh.
+    private void ResetRun()
+    {
+        lock (_gate)
+        {
+            if (_workers is not { IsCompleted: true })
+            {
+                return;
+            }
+
+            _workers = null;
+            _fault?.Dispose();
+            _fault = null;
+            _signal?.Dispose();
+            _signal = null;
+            _lanes = [];
+            _closed = _streams is null ? false : _closed;
+        }
+    }
+
+    // One stream's stages, then its clean-up: the task ends when the stream's outputs are complete.
+    private async Task<bool> RunLane(Lane lane, CancellationToken user)
+    {
+        await Task.Yield();
+        var tasks = new Task[3];
+        try
+        {
+            lane.Stream.Stats.Start();
+            tasks[0] = RunStage(() => DecodeLoop(lane, user), lane.ToDetect.Writer, lane, null);
+            tasks[1] = RunStage(() => TrackLoop(lane), lane.ToWrite.Writer, lane, null);
+            tasks[2] = RunStage<FrameResult>(() => WriteLoop(lane), null, lane, null);
             try
             {
-                await Task.WhenAll(tasks.Select(t => t.Task)).ConfigureAwait(false);
+                await Task.WhenAll(tasks).ConfigureAwait(false);
             }
             catch (Exception)
             {
@@ -107,63 +382,49 @@ public sealed class TrackingEngine
         }
         finally
         {
-            foreach (Lane lane in lanes.Where(l => l is not null))
-            {
-                lane.Stream.Stats.Stop();
-                DrainAndDispose(lane.ToDetect.Reader, f => f.Dispose());
-                DrainAndDispose(lane.ToTrack.Reader, x => x.Frame.Dispose());
-                DrainAndDispose(lane.ToWrite.Reader, r => r.Frame.Dispose());
-            }
+            lane.Stream.Stats.Stop();
+            await LeaveAsync(lane).ConfigureAwait(false);
+            DrainAndDispose(lane.ToDetect.Reader, f => f.Dispose());
+            DrainAndDispose(lane.ToTrack.Reader, x => x.Frame.Dispose());
+            DrainAndDispose(lane.ToWrite.Reader, r => r.Frame.Dispose());
         }
 
-        List<Exception> completeErrors = [];
-        foreach (Lane lane in lanes)
+        var errors = tasks.Where(t => t is { IsFaulted: true }).Select(t => t.Exception!.GetBaseException()).ToList();
+        lane.StageError = errors.FirstOrDefault(e => e is not OperationCanceledException) ?? errors.FirstOrDefault();
+        if (lane.StageError is null && tasks.Any(t => t is { IsCanceled: true }))
         {
-            try
-            {
-                CompleteSinks(lane.Stream);
-            }
-            catch (VisionTrackerException ex)
-            {
-                completeErrors.Add(ex);
-            }
-
-            lane.Dispose();
+            // Stopped by the engine's failure (or a sibling stage's): reported as the detector's error below.
+            lane.StageError = new OperationCanceledException();
         }
 
-        var failed = tasks.Where(t => t.Task.IsFaulted).ToList();
-        var first = failed
-            .Select(t => (Error: t.Task.Exception!.GetBaseException(), t.Lane))
-            .FirstOrDefault(e => e.Error is not OperationCanceledException);
-        foreach (var (task, lane) in failed)
+        if (lane.StageError is not null and not OperationCanceledException)
         {
-            if (lane is not null && lane.Stream.Error is null && task.Exception!.GetBaseException() is not OperationCanceledException and var e)
-            {
-                lane.Stream.Error = e;
-            }
+            lane.Stream.Error = lane.StageError;
         }
 
-        if (first.Error is not null)
+        try
         {
-            if (_streams.Count > 1 && first.Lane is { } l && first.Error is VisionTrackerException vex)
-            {
-                throw new VisionTrackerException($"{l.Stream.Name}: {vex.Message}", vex);
-            }
-
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first.Error).Throw();
+            CompleteSinks(lane.Stream);
         }
-
-        if (failed.Count > 0)
+        catch (VisionTrackerException ex)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed[0].Task.Exception!.GetBaseException()).Throw();
+            lane.CompleteError = ex;
         }
 
-        if (completeErrors.Count > 0)
+        lane.Dispose();
+        Pulse(1);
+        if (lane.StageError is { } stageError)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(completeErrors[0]).Throw();
+            Exception thrown = stageError is OperationCanceledException && Volatile.Read(ref _detectorError) is { } d ? d : stageError;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(thrown).Throw();
         }
 
-        return !cancellationToken.IsCancellationRequested;
+        if (lane.CompleteError is { } ce)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ce).Throw();
+        }
+
+        return !user.IsCancellationRequested;
     }
 
     // A stage's task: completes its downstream channel when done, and on failure fails that stream alone (lane) or
@@ -204,7 +465,7 @@ public sealed class TrackingEngine
         PipelineStats stats = lane.Stream.Stats;
         CancellationToken fault = lane.Fault.Token;
         long n = 0;
-        while (!user.IsCancellationRequested && !fault.IsCancellationRequested && (_options.MaxFrames is not { } max || n < max))
+        while (!user.IsCancellationRequested && !fault.IsCancellationRequested && ((lane.Stream.MaxFrames ?? _options.MaxFrames) is not { } max || n < max))
         {
             long t0 = Stopwatch.GetTimestamp();
             Frame? frame;
@@ -242,21 +503,23 @@ public sealed class TrackingEngine
 
     // One detector worker: gather the frames that are ready (at most one per stream, only from streams with room
     // downstream and no frame in detection), wait a bounded time for more, detect them in one call, hand them on.
-    private async Task DetectLoop(BatchDetector detect, Lane[] lanes, object gate, Func<int> nextStart, SemaphoreSlim signal, CancellationToken fault)
+    private async Task DetectLoop(BatchDetector detect, SemaphoreSlim signal, CancellationToken fault)
     {
-        var frames = new List<Frame>(lanes.Length);
-        var streams = new List<PipelineStream>(lanes.Length);
-        var taken = new List<Lane>(lanes.Length);
+        var frames = new List<Frame>();
+        var streams = new List<PipelineStream>();
+        var taken = new List<Lane>();
         TimeSpan wait = _options.BatchWait;
         int max = Math.Max(1, _options.MaxBatch);
         while (true)
         {
             fault.ThrowIfCancellationRequested();
-            bool allDone = Gather(lanes, gate, nextStart, max, frames, streams, taken);
+            bool allDone = Gather(max, frames, streams, taken, out int hosted);
             if (frames.Count == 0)
             {
-                if (allDone)
+                if (allDone && Volatile.Read(ref _closed))
                 {
+                    // Let the other workers see the end too.
+                    signal.Release();
                     return;
                 }
 
@@ -264,10 +527,10 @@ public sealed class TrackingEngine
                 continue;
             }
 
-            if (wait > TimeSpan.Zero && frames.Count < Math.Min(max, lanes.Length))
+            if (wait > TimeSpan.Zero && frames.Count < Math.Min(max, hosted))
             {
                 long deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
-                while (frames.Count < Math.Min(max, Active(lanes, gate)))
+                while (frames.Count < Math.Min(max, Active()))
                 {
                     TimeSpan left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
                     if (left <= TimeSpan.Zero || !await signal.WaitAsync(left, fault).ConfigureAwait(false))
@@ -275,7 +538,7 @@ public sealed class TrackingEngine
                         break;
                     }
 
-                    Gather(lanes, gate, nextStart, max, frames, streams, taken);
+                    Gather(max, frames, streams, taken, out _);
                 }
             }
 
@@ -308,7 +571,7 @@ public sealed class TrackingEngine
             }
             finally
             {
-                lock (gate)
+                lock (_gate)
                 {
                     taken.ForEach(l => l.Busy = false);
                 }
@@ -324,16 +587,19 @@ public sealed class TrackingEngine
         }
     }
 
-    // Takes one ready frame from each eligible stream not yet in this batch; returns true when every stream is done.
-    private static bool Gather(Lane[] lanes, object gate, Func<int> nextStart, int max, List<Frame> frames, List<PipelineStream> streams, List<Lane> taken)
+    // Takes one ready frame from each eligible stream not yet in this batch; returns true when every hosted stream is
+    // done (or none is hosted). hosted: the streams still running.
+    private bool Gather(int max, List<Frame> frames, List<PipelineStream> streams, List<Lane> taken, out int hosted)
     {
-        lock (gate)
+        lock (_gate)
         {
+            Lane[] lanes = _lanes;
             bool allDone = true;
-            int start = frames.Count == 0 ? nextStart() : 0;
+            hosted = 0;
+            int start = frames.Count == 0 ? _nextStart++ : 0;
             for (int k = 0; k < lanes.Length; k++)
             {
-                Lane lane = lanes[(start + k) % lanes.Length];
+                Lane lane = lanes[(int)((uint)(start + k) % (uint)lanes.Length)];
                 if (lane.Done)
                 {
                     continue;
@@ -348,6 +614,7 @@ public sealed class TrackingEngine
                 }
 
                 allDone = false;
+                hosted++;
                 if (frames.Count >= max || lane.Busy || lane.ToTrack.Reader.Count >= lane.Capacity || !lane.ToDetect.Reader.TryRead(out Frame? frame))
                 {
                     continue;
@@ -363,11 +630,11 @@ public sealed class TrackingEngine
         }
     }
 
-    private static int Active(Lane[] lanes, object gate)
+    private int Active()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return lanes.Count(l => !l.Done && !l.Fault.IsCancellationRequested);
+            return _lanes.Count(l => !l.Done && !l.Fault.IsCancellationRequested);
         }
     }
 
@@ -480,7 +747,7 @@ public sealed class TrackingEngine
             var stats = new PipelineStats();
             stream.Stats = stats;
             stream.Error = null;
-            ToDetect = CreateChannel<Frame>(Capacity, live: options.Mode == PipelineMode.Live, onDrop: f =>
+            ToDetect = CreateChannel<Frame>(Capacity, live: (stream.Mode ?? options.Mode) == PipelineMode.Live, onDrop: f =>
             {
                 f.Dispose();
                 stats.AddDropped();
@@ -506,6 +773,12 @@ public sealed class TrackingEngine
         public bool Done { get; set; }
 
         public List<object>? FinalEvents { get; set; }
+
+        public Task<bool> Completion { get; set; } = Task.FromResult(false);
+
+        public Exception? StageError { get; set; }
+
+        public Exception? CompleteError { get; set; }
 
         // Wakes a waiting detector worker (a frame arrived, room was made, or the stream ended). At most one
         // pending wake-up is kept: workers re-check every stream when they wake.

@@ -148,6 +148,92 @@ public sealed class MultiStreamEngineTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// A hosted engine (the cluster worker's shape): bottles runs; conveyor joins while it runs, capped at 60 frames by
+    /// its own MaxFrames; aisle joins too and is cancelled by its own token after 20 frames (its source then waits) while
+    /// the others go on. Bottles' source holds at frame 10 until aisle is cancelled, so it is surely running. Each stream's
+    /// frames, tracks and events must equal its own offline batch-1 run over the same frames, and some detector
+    /// call must have batched frames of two streams.
+    /// </summary>
+    [Fact]
+    public async Task Streams_join_and_leave_a_running_engine_and_each_matches_its_own_batch1_run()
+    {
+        using var overall = new CancellationTokenSource(Overall);
+        using var detector = new DetrDetector(new DetrDetectorOptions { ModelPath = TestData.Atto, ScoreThreshold = 0.3f, Log = _ => { } });
+        const long ConveyorFrames = 60;
+        var aisleCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var never = new TaskCompletionSource();
+        var sources = Clips.Select(c => (IFrameSource)(c.Name switch
+        {
+            "bottles" => new HoldSource(OpenClip(c), 10, aisleCancelled.Task),
+            "aisle" => new HoldSource(OpenClip(c), 20, never.Task),
+            _ => OpenClip(c),
+        })).ToList();
+        try
+        {
+            var recorders = Clips.Select(_ => new Recorder()).ToList();
+            var streams = Clips.Select((c, i) => new PipelineStream(c.Name, sources[i], new CrossAttentionTracker(), Observers(c, sources[i].Info), [recorders[i]], Filter(c))
+            {
+                MaxFrames = c.Name == "conveyor" ? ConveyorFrames : null,
+            }).ToList();
+            var images = new List<OpenCvSharp.Mat>();
+            var filters = new List<IReadOnlySet<int>?>();
+            var batchSizes = new List<int>();
+            BatchDetector batch = (frames, ss) =>
+            {
+                images.Clear();
+                filters.Clear();
+                images.AddRange(frames.Select(f => f.Image));
+                filters.AddRange(ss.Select(s => s.ClassFilter));
+                batchSizes.Add(frames.Count);
+                return detector.DetectBatch(images, filters);
+            };
+            await using var engine = new TrackingEngine([batch], new PipelineOptions { Mode = PipelineMode.Offline });
+            Assert.Empty(engine.Streams);
+            Task<bool> bottles = engine.AddStream(streams[0], overall.Token);
+            await Until(bottles, () => recorders[0].Count >= 10, "10 bottle frames", overall.Token);
+            Task<bool> conveyor = engine.AddStream(streams[1], overall.Token);
+            using var stopAisle = CancellationTokenSource.CreateLinkedTokenSource(overall.Token);
+            Task<bool> aisle = engine.AddStream(streams[2], stopAisle.Token);
+            Assert.Equal(3, engine.Streams.Count);
+            await Until(aisle, () => recorders[2].Count >= 20, "20 aisle frames", overall.Token);
+            Assert.False(bottles.IsCompleted, "bottles ended while held");
+            await stopAisle.CancelAsync();
+            Assert.False(await aisle.WaitAsync(overall.Token), "the cancelled stream reported that it was read to its end");
+            Assert.False(bottles.IsCompleted, "bottles stopped with the cancelled stream");
+            aisleCancelled.TrySetResult();
+            Assert.True(await conveyor.WaitAsync(overall.Token));
+            Assert.True(await bottles.WaitAsync(overall.Token));
+            await engine.CompleteAsync();
+            Assert.Empty(engine.Streams);
+            output.WriteLine($"hosted engine: {engine.Batches} detector calls, {engine.MeanBatchSize:0.00} frames per call; aisle stopped after {recorders[2].Frames.Count} frames");
+            Assert.Contains(batchSizes, b => b > 1);
+            Assert.Equal(ConveyorFrames, recorders[1].Frames.Count);
+            Assert.Equal(20, recorders[2].Frames.Count);
+            Assert.Equal(Clips[0].Frames, recorders[0].Frames.Count);
+            Assert.Throws<InvalidOperationException>(() => { _ = new TrackingEngine(streams, [batch]).AddStream(streams[0]); });
+
+            // Each stream against its own offline batch-1 run over the frames it got.
+            for (int i = 0; i < Clips.Length; i++)
+            {
+                Clip c = Clips[i];
+                using IFrameSource src = OpenClip(c);
+                var rec = new Recorder();
+                var options = new PipelineOptions { MaxFrames = recorders[i].Frames.Count };
+                var pipeline = new TrackingPipeline(src, f => detector.DetectBatch([f.Image], [Filter(c)])[0], new CrossAttentionTracker(), Observers(c, src.Info), [rec], options);
+                Assert.True(await pipeline.RunAsync(overall.Token));
+                Assert.True(rec.TrackIds.Count > 0, $"{c.Name}: no track alone, so the comparison would prove nothing");
+                Assert.Equal(Enumerable.Range(0, recorders[i].Frames.Count).Select(x => (long)x), recorders[i].Frames);
+                AssertSameRun(c.Name, rec, recorders[i]);
+            }
+        }
+        finally
+        {
+            aisleCancelled.TrySetResult();
+            sources.ForEach(s => s.Dispose());
+        }
+    }
+
     private static IFrameSource OpenClip(Clip c) =>
         FrameSource.Open(TestData.Video(c.File), new FrameSourceOptions { EndFrame = c.Frames });
 
@@ -260,6 +346,26 @@ public sealed class MultiStreamEngineTests(ITestOutputHelper output)
         public void Dispose()
         {
         }
+    }
+
+    /// <summary>Passes frames through, but before frame <c>at</c> waits for <c>open</c> (or the reader's cancellation).</summary>
+    private sealed class HoldSource(IFrameSource inner, int at, Task open) : IFrameSource
+    {
+        private int _n;
+
+        public FrameSourceInfo Info => inner.Info;
+
+        public Frame? Read(CancellationToken cancellationToken = default)
+        {
+            if (_n++ == at)
+            {
+                open.Wait(cancellationToken);
+            }
+
+            return inner.Read(cancellationToken);
+        }
+
+        public void Dispose() => inner.Dispose();
     }
 
     /// <summary>Reads the inner source until <paramref name="stop"/> completes, then ends the stream.</summary>

@@ -129,6 +129,80 @@ public class TrackingPipelineTests
         Assert.Equal(66, sink.Frames[^1]);
     }
 
+    /// <summary>
+    /// A hosted engine (the worker's): a stream whose sink fails ends alone while another runs on to its end; a
+    /// detector failure is thrown by the stream running then, and a stream added after it has ended runs normally.
+    /// </summary>
+    [Fact]
+    public async Task HostedEngine_StreamFailureIsIsolated_AndDetectorFailureDoesNotPoisonLaterStreams()
+    {
+        int failAt = -1;
+        BatchDetector detect = (frames, streams) =>
+        {
+            if (frames.Any(f => f.Index == Volatile.Read(ref failAt)))
+            {
+                throw new VisionTrackerException("detector boom");
+            }
+
+            return frames.Select(OneBoxPerFrame).ToArray();
+        };
+        await using var engine = new TrackingEngine([detect], new PipelineOptions { MaxBatch = 1, BatchWait = TimeSpan.Zero });
+
+        // 1. A stream whose sink throws at frame 3 ends alone; the other reads its clip to the end.
+        using var blocked = new BlockingAfter(new VideoFileSource(TestData.Video("bottle-detection.mp4")), 10);
+        using var good = new VideoFileSource(TestData.Video("store-aisle.mp4"));
+        var failingSink = new ThrowingSink(3);
+        var goodSink = new RecordingSink();
+        using var stopBlocked = new CancellationTokenSource();
+        var blockedSink = new RecordingSink();
+        Task<bool> b = engine.AddStream(new PipelineStream("blocked", blocked, new EchoTracker(), sinks: [blockedSink]), stopBlocked.Token);
+        using var bad = new VideoFileSource(TestData.Video("store-aisle.mp4"));
+        Task<bool> f = engine.AddStream(new PipelineStream("bad", bad, new EchoTracker(), sinks: [failingSink]));
+        Task<bool> g = engine.AddStream(new PipelineStream("good", good, new EchoTracker(), sinks: [goodSink]));
+        var ex = await Assert.ThrowsAsync<VisionTrackerException>(() => f);
+        Assert.Equal("sink boom at 3", ex.Message);
+        Assert.True(await g);
+        Assert.Equal(Enumerable.Range(0, 67).Select(i => (long)i), goodSink.Frames);
+        Assert.Equal(1, goodSink.Completed);
+        Assert.False(b.IsCompleted, "the waiting stream ended with the failed one");
+        await stopBlocked.CancelAsync();
+        Assert.False(await b);
+        Assert.Equal(10, blockedSink.Frames.Count);
+
+        // 2. The detector fails on frame 5: the stream running then throws it; a later stream runs normally.
+        Volatile.Write(ref failAt, 5);
+        using var first = new VideoFileSource(TestData.Video("store-aisle.mp4"));
+        var firstSink = new RecordingSink();
+        var dex = await Assert.ThrowsAsync<VisionTrackerException>(() => engine.AddStream(new PipelineStream("first", first, new EchoTracker(), sinks: [firstSink])));
+        Assert.Equal("detector boom", dex.Message);
+        Assert.Equal(1, firstSink.Completed);
+        Volatile.Write(ref failAt, -1);
+        using var later = new VideoFileSource(TestData.Video("store-aisle.mp4"));
+        var laterSink = new RecordingSink();
+        Assert.True(await engine.AddStream(new PipelineStream("later", later, new EchoTracker(), sinks: [laterSink]), CancellationToken.None));
+        Assert.Equal(67, laterSink.Frames.Count);
+        await engine.CompleteAsync();
+    }
+
+    private sealed class ThrowingSink(int at) : IFrameSink
+    {
+        public void Write(FrameResult result)
+        {
+            if (result.Frame.Index == at)
+            {
+                throw new VisionTrackerException($"sink boom at {at}");
+            }
+        }
+
+        public void Complete()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
     /// <summary>A source that blocks in Read until cancelled, as a live stream does between frames.</summary>
     private sealed class BlockingAfter(IFrameSource inner, int frames) : IFrameSource
     {
