@@ -262,18 +262,39 @@ internal static class MonitorEndpoints
     private sealed class StallGuard(CancellationToken ct, TimeSpan timeout) : IDisposable
     {
         private readonly CancellationTokenSource _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        private int _stalled;
 
-        /// <summary>True when the guard fired (not the viewer leaving or the server stopping).</summary>
-        public bool Stalled => _cts.IsCancellationRequested && !ct.IsCancellationRequested;
+        /// <summary>
+        /// True when the guard's timer fired (not the viewer leaving or the server stopping). Decided when it fires:
+        /// a cancelled write makes the server abort the request, so checking the request's token later can race.
+        /// </summary>
+        public bool Stalled => Volatile.Read(ref _stalled) == 1;
 
         public CancellationToken Arm()
         {
+            if (_registration == default)
+            {
+                _registration = _cts.Token.Register(() =>
+                {
+                    if (!ct.IsCancellationRequested)
+                    {
+                        Volatile.Write(ref _stalled, 1);
+                    }
+                });
+            }
+
             _cts.CancelAfter(timeout);
             return _cts.Token;
         }
 
         public void Disarm() => _cts.CancelAfter(Timeout.InfiniteTimeSpan);
 
-        public void Dispose() => _cts.Dispose();
+        public void Dispose()
+        {
+            _registration.Dispose();
+            _cts.Dispose();
+        }
+
+        private CancellationTokenRegistration _registration;
     }
 }
