@@ -90,18 +90,8 @@ public sealed class MultiStreamEngineTests(ITestOutputHelper output)
             var liveRec = new Recorder();
             var streams = Clips.Select((c, i) => new PipelineStream(c.Name, sources[i], new CrossAttentionTracker(), Observers(c, sources[i].Info), [recorders[i]], Filter(c))).ToList();
             streams.Add(new PipelineStream("http", liveUntil, new CrossAttentionTracker(), sinks: [liveRec], classFilter: new HashSet<int> { 0 }));
-            var images = new List<OpenCvSharp.Mat>();
-            var filters = new List<IReadOnlySet<int>?>();
             var batchSizes = new List<int>();
-            BatchDetector batch = (frames, ss) =>
-            {
-                images.Clear();
-                filters.Clear();
-                images.AddRange(frames.Select(f => f.Image));
-                filters.AddRange(ss.Select(s => s.ClassFilter));
-                batchSizes.Add(frames.Count);
-                return detector.DetectBatch(images, filters);
-            };
+            BatchDetector batch = RecordingBatch(detector, batchSizes);
             var engine = new TrackingEngine(streams, [batch], new PipelineOptions { Mode = PipelineMode.Offline });
             Task<bool> run = Task.Run(() => engine.RunAsync(overall.Token), CancellationToken.None);
             long ClipFrames() => streams.Take(Clips.Length).Sum(s => s.Stats.FramesCompleted);
@@ -176,18 +166,8 @@ public sealed class MultiStreamEngineTests(ITestOutputHelper output)
             {
                 MaxFrames = c.Name == "conveyor" ? ConveyorFrames : null,
             }).ToList();
-            var images = new List<OpenCvSharp.Mat>();
-            var filters = new List<IReadOnlySet<int>?>();
             var batchSizes = new List<int>();
-            BatchDetector batch = (frames, ss) =>
-            {
-                images.Clear();
-                filters.Clear();
-                images.AddRange(frames.Select(f => f.Image));
-                filters.AddRange(ss.Select(s => s.ClassFilter));
-                batchSizes.Add(frames.Count);
-                return detector.DetectBatch(images, filters);
-            };
+            BatchDetector batch = RecordingBatch(detector, batchSizes);
             await using var engine = new TrackingEngine([batch], new PipelineOptions { Mode = PipelineMode.Offline });
             Assert.Empty(engine.Streams);
             Task<bool> bottles = engine.AddStream(streams[0], overall.Token);
@@ -232,6 +212,22 @@ public sealed class MultiStreamEngineTests(ITestOutputHelper output)
             aisleCancelled.TrySetResult();
             sources.ForEach(s => s.Dispose());
         }
+    }
+
+    /// <summary>One batched detector call per engine batch, recording each batch's size.</summary>
+    private static BatchDetector RecordingBatch(DetrDetector detector, List<int> batchSizes)
+    {
+        var images = new List<OpenCvSharp.Mat>();
+        var filters = new List<IReadOnlySet<int>?>();
+        return (frames, ss) =>
+        {
+            images.Clear();
+            filters.Clear();
+            images.AddRange(frames.Select(f => f.Image));
+            filters.AddRange(ss.Select(s => s.ClassFilter));
+            batchSizes.Add(frames.Count);
+            return detector.DetectBatch(images, filters);
+        };
     }
 
     private static IFrameSource OpenClip(Clip c) =>
