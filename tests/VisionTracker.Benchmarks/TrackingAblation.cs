@@ -230,7 +230,11 @@ internal static class TrackingAblation
             _ => new CrossAttentionTracker(options),
         };
         // "geo": the attention tracker on the same detections with the embeddings dropped (a det file without its sidecar).
-        return SequenceTracking.Track(tracker == "geo" ? dets.WithoutEmbeddings() : dets, t, s_gmc ? motion : null);
+        var seq = SequenceTracking.Track(tracker == "geo" ? dets.WithoutEmbeddings() : dets, t, s_gmc ? motion : null);
+        // VTRACK_INTERP=N: offline gap interpolation of up to N missing frames (vtrack track --interpolate N).
+        return int.TryParse(Environment.GetEnvironmentVariable("VTRACK_INTERP"), CultureInfo.InvariantCulture, out int gap) && gap > 0
+            ? VisionTracker.Annotations.GapInterpolation.Fill(seq, gap)
+            : seq;
     }
 
     /// <summary>Output box pairs with IoU &gt; 0.6 in one frame (one object given two tracks).</summary>
