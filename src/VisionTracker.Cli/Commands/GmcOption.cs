@@ -22,6 +22,11 @@ internal static class GmcOption
         }
     }
 
+    /// <summary>A cameras-table cell: the mean and max camera motion (px/frame), or "off".</summary>
+    public static string DescribeShort(PipelineStats stats) => stats.CameraMotion is { } m
+        ? string.Create(CultureInfo.InvariantCulture, $"{m.MeanPixels:0.0} / {m.MaxPixels:0.0}")
+        : "off";
+
     /// <summary>The summary row: off, or on with the camera motion it estimated and what it cost.</summary>
     public static string Describe(PipelineStats stats)
     {

@@ -94,7 +94,7 @@ internal static class TrackCameras
         bool gmc = engine.Streams.Any(s => s.Stats.CameraMotion is not null);
         if (gmc)
         {
-            table.AddColumn("gmc");
+            table.AddColumn("gmc px/frame mean / max");
         }
 
         for (int i = 0; i < engine.Streams.Count; i++)
@@ -112,7 +112,7 @@ internal static class TrackCameras
                 Markup.Escape(events.Length == 0 ? "none" : events),
                 Markup.Escape(outDirs[i]),
             ];
-            table.AddRow(gmc ? [.. cells, Markup.Escape(GmcOption.Describe(s.Stats))] : cells);
+            table.AddRow(gmc ? [.. cells, Markup.Escape(GmcOption.DescribeShort(s.Stats))] : cells);
         }
 
         Terminal.Out.Write(table);

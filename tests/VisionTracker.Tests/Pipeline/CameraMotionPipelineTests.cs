@@ -66,6 +66,31 @@ public sealed partial class CameraMotionCliTests(ITestOutputHelper output)
         Assert.True(sOn["IDSW"] <= sOff["IDSW"], $"ID switches {sOff["IDSW"]} without GMC, {sOn["IDSW"]} with");
     }
 
+    [Fact]
+    public async Task TrackCameras_Gmc_EveryCameraCompensates_AndWritesWhatItsOwnRunWrites()
+    {
+        using var dir = TestData.TempDir();
+        string tud = TestData.Dataset("TUD-Campus"), mot05 = TestData.Dataset(Path.Combine("MOT17-mini", "train", "MOT17-05-FRCNN"));
+        string cameras = dir.File("cameras.json");
+        await File.WriteAllTextAsync(cameras, $$"""
+            { "cameras": [ { "name": "tud", "source": "{{tud}}" }, { "name": "mot05", "source": "{{mot05}}" } ] }
+            """);
+        string[] common = ["--gmc", "--frames", "20", "--export", "mot"];
+        var (code, stdout, stderr) = await CliRunner.RunAsync(["track", "--cameras", cameras, "--out", dir.File("many"), .. common]);
+        Assert.True(code == 0, stderr);
+        output.WriteLine(stdout);
+        Assert.Contains("gmc px/frame", stdout, StringComparison.Ordinal); // the column exists only when the streams estimated motion
+        foreach (var (camera, source) in new[] { ("tud", tud), ("mot05", mot05) })
+        {
+            (code, _, stderr) = await CliRunner.RunAsync(["track", source, "--out", dir.File(camera), .. common]);
+            Assert.True(code == 0, stderr);
+            string alone = await File.ReadAllTextAsync(Path.Combine(dir.File(camera), Path.GetFileName(source) + ".mot.txt"));
+            string many = await File.ReadAllTextAsync(Path.Combine(dir.File("many"), camera, camera + ".mot.txt"));
+            Assert.True(alone.Length > 0, $"{camera}: no tracks alone, so the comparison proves nothing");
+            Assert.True(alone == many, $"{camera}: the MOT file differs from the camera's own --gmc run");
+        }
+    }
+
     private async Task<((double Mean, double Max) Motion, string Out)> RunGmc(TempDir dir, string sequence)
     {
         string outDir = dir.File(sequence);
