@@ -91,6 +91,34 @@ public sealed partial class CameraMotionCliTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Bench_Gmc_ReportsTheEstimatorsTime_AndRejectsStreams()
+    {
+        using var dir = TestData.TempDir();
+        string seq = TestData.Dataset(Path.Combine("MOT17-mini", "train", "MOT17-05-FRCNN"));
+        string[] common = ["bench", "--source", seq, "--frames", "6", "--rounds", "2", "--export", "mot"];
+        var (code, stdout, stderr) = await CliRunner.RunAsync([.. common, "--gmc", "--json", dir.File("on.json")]);
+        Assert.True(code == 0, stderr);
+        output.WriteLine(stdout);
+        using (var on = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(dir.File("on.json"))))
+        {
+            Assert.True(on.RootElement.GetProperty("ms").GetProperty("gmc").GetDouble() > 0, "no estimator time with --gmc");
+        }
+
+        (code, _, stderr) = await CliRunner.RunAsync([.. common, "--json", dir.File("off.json")]);
+        Assert.True(code == 0, stderr);
+        using (var off = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(dir.File("off.json"))))
+        {
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, off.RootElement.GetProperty("ms").GetProperty("gmc").ValueKind);
+        }
+
+        // The many-streams bench does not take it: one line, the user-input exit code.
+        (code, _, stderr) = await CliRunner.RunAsync(["bench", "--streams", "1", "--gmc"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--gmc", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     private async Task<((double Mean, double Max) Motion, string Out)> RunGmc(TempDir dir, string sequence)
     {
         string outDir = dir.File(sequence);
