@@ -28,8 +28,9 @@ internal static class BenchCommand
         var tracker = TrackerChoice.CreateOption();
         var streams = new Option<string?>("--streams") { Description = "Comma-separated stream counts, e.g. 1,2,4: total fps of N copies of the clip in one process (each --shapes) against N separate processes." };
         var shapes = new Option<string>("--shapes") { Description = "With --streams: batched (one batched session), workers (one 1-thread session per core), processes (one process per stream).", DefaultValueFactory = _ => string.Join(",", StreamsBench.AllShapes) };
+        var gmc = GmcOption.Create();
         var child = new Option<bool>("--child") { Description = "Internal: one --streams measurement in this process, printed as JSON.", Hidden = true };
-        var cmd = new Command("bench", "Measure detector-only fps against full-pipeline fps on the same frames (or, with --streams, many streams in one process).") { source, frames, rounds, json, export, tracker, streams, shapes, child };
+        var cmd = new Command("bench", "Measure detector-only fps against full-pipeline fps on the same frames (or, with --streams, many streams in one process).") { source, frames, rounds, json, export, tracker, streams, shapes, child, gmc };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
         {
@@ -37,6 +38,11 @@ internal static class BenchCommand
                 ?? throw new VisionTrackerException($"No --source given and bottle-detection.mp4 is not in {string.Join(", ", DataPaths.SearchFolders("videos"))}. Pass --source FILE or set {DataPaths.EnvironmentVariable}.");
             if (p.GetValue(streams) is { } streamList)
             {
+                if (p.GetValue(gmc))
+                {
+                    throw new VisionTrackerException("--gmc is measured by the one-stream bench: drop --streams (or --gmc).");
+                }
+
                 var counts = ParseCounts(streamList);
                 var shapeList = (p.GetValue(shapes) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
                 if (shapeList.Count == 0 || shapeList.FirstOrDefault(s => !StreamsBench.AllShapes.Contains(s)) is { } bad)
@@ -54,6 +60,8 @@ internal static class BenchCommand
             }
 
             var exports = ExportSinks.Parse(p.GetValue(export) ?? string.Empty);
+            string trackerName = p.GetValue(tracker) ?? "attention";
+            GmcOption.Check(p.GetValue(gmc), trackerName);
             using var detector = new DetrDetector(det.Build(p));
             using var tmp = new TempFolder();
             FrameSourceInfo info;
@@ -66,14 +74,14 @@ internal static class BenchCommand
             IReadOnlyList<IFrameSink> Sinks() => ExportSinks.Create(exports, tmp.Path, FormattableString.Invariant($"bench{round++}"), info, detector.Info.ClassNames).Sinks;
 
             Console.Error.WriteLine($"bench: {Path.GetFileName(src)}, {p.GetValue(frames)} frames per phase, {detector.Info.ModelName} on {detector.Info.ExecutionProvider}...");
-            BenchmarkResult r = await PipelineBenchmark.RunAsync(() => FrameSource.Open(src), detector, () => TrackerChoice.Create(p.GetValue(tracker) ?? "attention"), Sinks, p.GetValue(frames), p.GetValue(rounds), cancellationToken: ct).ConfigureAwait(false);
+            BenchmarkResult r = await PipelineBenchmark.RunAsync(() => FrameSource.Open(src), detector, () => TrackerChoice.Create(trackerName), Sinks, p.GetValue(frames), p.GetValue(rounds), pipelineOptions: new PipelineOptions { CompensateCameraMotion = p.GetValue(gmc) }, cancellationToken: ct).ConfigureAwait(false);
             Print(r);
             if (p.GetValue(json) is { } path)
             {
                 var doc = new
                 {
                     r.Source, r.Model, r.Frames, r.Cores,
-                    ms = new { decode = r.DecodeMs, pre = r.PreMs, infer = r.InferMs, post = r.PostMs, track = r.TrackMs, write = r.WriteMs },
+                    ms = new { decode = r.DecodeMs, pre = r.PreMs, infer = r.InferMs, post = r.PostMs, track = r.TrackMs, write = r.WriteMs, gmc = r.GmcMs },
                     detector_only_fps = r.DetectorOnlyFps,
                     pipeline_fps = r.PipelineFps,
                     ratio = r.Ratio,
@@ -136,6 +144,11 @@ internal static class BenchCommand
         foreach (var (name, ms) in new[] { ("decode", r.DecodeMs), ("pre", r.PreMs), ("infer", r.InferMs), ("post", r.PostMs), ("track", r.TrackMs), ("write", r.WriteMs) })
         {
             t.AddRow(name, ms.ToString("0.00", ic));
+        }
+
+        if (r.GmcMs is { } gmcMs)
+        {
+            t.AddRow("gmc", gmcMs.ToString("0.00", ic));
         }
 
         t.AddRow("detector-only fps", r.DetectorOnlyFps.ToString("0.0", ic));

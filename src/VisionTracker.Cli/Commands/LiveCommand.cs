@@ -16,7 +16,8 @@ namespace VisionTracker.Cli.Commands;
 /// <param name="Tracker">Tracker name.</param>
 /// <param name="Reid">Use OSNet crop embeddings.</param>
 /// <param name="MaxFrames">Stop after this many frames, or null for until stopped.</param>
-internal sealed record LiveSettings(string Source, bool Realtime, MonitorOptions Monitor, string? ZonesFile, string? EventsFile, string Tracker, bool Reid, long? MaxFrames);
+/// <param name="Gmc">Compensate camera motion (<c>--gmc</c>).</param>
+internal sealed record LiveSettings(string Source, bool Realtime, MonitorOptions Monitor, string? ZonesFile, string? EventsFile, string Tracker, bool Reid, long? MaxFrames, bool Gmc = false);
 
 /// <summary>What <c>vtrack live --cameras</c> runs.</summary>
 /// <param name="CamerasFile">The cameras file.</param>
@@ -24,7 +25,8 @@ internal sealed record LiveSettings(string Source, bool Realtime, MonitorOptions
 /// <param name="Tracker">Tracker name.</param>
 /// <param name="Engine">Engine shape (batched, workers).</param>
 /// <param name="MaxFrames">Frames per camera, or null for until stopped.</param>
-internal sealed record LiveCamerasSettings(string CamerasFile, MonitorOptions Monitor, string Tracker, string Engine, long? MaxFrames);
+/// <param name="Gmc">Compensate camera motion on every camera (<c>--gmc</c>).</param>
+internal sealed record LiveCamerasSettings(string CamerasFile, MonitorOptions Monitor, string Tracker, string Engine, long? MaxFrames, bool Gmc = false);
 
 /// <summary>
 /// <c>vtrack live SOURCE</c>: the pipeline in live mode (drop the oldest frame when the detector is behind) behind the
@@ -46,11 +48,12 @@ internal static class LiveCommand
         var frames = new Option<long?>("--frames") { Description = "Stop after this many frames (default: run until Ctrl+C)." };
         var reid = new Option<bool>("--reid") { Description = "Use OSNet re-ID embeddings of person crops." };
         var tracker = TrackerChoice.CreateOption();
+        var gmc = GmcOption.Create();
         var stdinStop = StdinStop.CreateOption();
         var det = new DetectorOptions();
         var cmd = new Command("live", "Monitor a camera or stream live, with a web dashboard, events and metrics.")
         {
-            source, http, allowRemote, token, realtime, zones, events, frames, reid, tracker, stdinStop, cameras, engine,
+            source, http, allowRemote, token, realtime, zones, events, frames, reid, tracker, stdinStop, cameras, engine, gmc,
         };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
@@ -63,7 +66,7 @@ internal static class LiveCommand
                     throw new VisionTrackerException("--cameras names the sources, zones, events files and realtime playback itself: drop SOURCE, --zones, --events, --realtime and --reid.");
                 }
 
-                var many = new LiveCamerasSettings(camerasFile, monitor, p.GetValue(tracker) ?? "attention", p.GetValue(engine) ?? EngineOption.Default, p.GetValue(frames));
+                var many = new LiveCamerasSettings(camerasFile, monitor, p.GetValue(tracker) ?? "attention", p.GetValue(engine) ?? EngineOption.Default, p.GetValue(frames), p.GetValue(gmc));
                 using CancellationTokenSource stopMany = StdinStop.Link(p.GetValue(stdinStop), ct);
                 await RunCamerasAsync(many, t => det.Build(p, threads: t), server => Console.WriteLine($"dashboard: {server.Address}  (Ctrl+C to stop)"), stopMany.Token).ConfigureAwait(false);
                 return ExitCodes.Ok;
@@ -77,7 +80,8 @@ internal static class LiveCommand
                 p.GetValue(events),
                 p.GetValue(tracker) ?? "attention",
                 p.GetValue(reid),
-                p.GetValue(frames));
+                p.GetValue(frames),
+                p.GetValue(gmc));
             using CancellationTokenSource stop = StdinStop.Link(p.GetValue(stdinStop), ct);
             await RunAsync(settings, () => det.Build(p), server => Console.WriteLine($"dashboard: {server.Address}  (Ctrl+C to stop)"), stop.Token).ConfigureAwait(false);
             return ExitCodes.Ok;
@@ -102,7 +106,7 @@ internal static class LiveCommand
 
         using (src)
         {
-            using var run = TrackRun.Create(new TrackRunSettings(src.Info, null, settings.Reid, settings.ZonesFile, settings.Tracker, settings.MaxFrames), detectorOptions);
+            using var run = TrackRun.Create(new TrackRunSettings(src.Info, null, settings.Reid, settings.ZonesFile, settings.Tracker, settings.MaxFrames, settings.Gmc), detectorOptions);
             var hub = new LiveHub(settings.Monitor);
             await using MonitorServer server = await MonitorServer.StartAsync(settings.Monitor, hub, cancellationToken).ConfigureAwait(false);
             ObserveSource(hub, src);
@@ -148,6 +152,7 @@ internal static class LiveCommand
     internal static async Task<IReadOnlyList<PipelineStats>> RunCamerasAsync(LiveCamerasSettings settings, Func<int?, DetrDetectorOptions> detectorOptions, Action<MonitorServer>? started, CancellationToken cancellationToken)
     {
         IReadOnlyList<CameraEntry> cameras = CamerasFile.Load(settings.CamerasFile);
+        GmcOption.Check(settings.Gmc, settings.Tracker);
         var sourceOptions = new FrameSourceOptions
         {
             ReconnectAttempts = int.MaxValue,
@@ -185,7 +190,7 @@ internal static class LiveCommand
             }
 
             await using MonitorServer server = await MonitorServer.StartAsync(settings.Monitor, hubs, cancellationToken).ConfigureAwait(false);
-            var engine = new TrackingEngine(streams, detectors.Workers, detectors.Options(PipelineMode.Live, settings.MaxFrames));
+            var engine = new TrackingEngine(streams, detectors.Workers, detectors.Options(PipelineMode.Live, settings.MaxFrames) with { CompensateCameraMotion = settings.Gmc });
             started?.Invoke(server);
             await engine.RunAsync(cancellationToken).ConfigureAwait(false);
             return streams.Select(s => s.Stats).ToList();

@@ -16,7 +16,8 @@ namespace VisionTracker.Cli.Commands;
 /// <param name="Tracker">Tracker name.</param>
 /// <param name="Engine">Engine shape (batched, workers).</param>
 /// <param name="MaxFrames">Frames per camera, or null.</param>
-internal sealed record TrackCamerasSettings(string CamerasFile, string? Out, bool Force, IReadOnlySet<string> Exports, int Interpolate, string Tracker, string Engine, long? MaxFrames);
+/// <param name="Gmc">Compensate camera motion on every camera (<c>--gmc</c>).</param>
+internal sealed record TrackCamerasSettings(string CamerasFile, string? Out, bool Force, IReadOnlySet<string> Exports, int Interpolate, string Tracker, string Engine, long? MaxFrames, bool Gmc = false);
 
 /// <summary>
 /// <c>vtrack track --cameras FILE</c>: every camera (file, stream, sequence) of the file in one process, offline (no frame
@@ -29,6 +30,7 @@ internal static class TrackCameras
     public static async Task<int> RunAsync(TrackCamerasSettings settings, Func<int?, DetrDetectorOptions> detectorOptions, CancellationToken cancellationToken)
     {
         IReadOnlyList<CameraEntry> cameras = CamerasFile.Load(settings.CamerasFile);
+        GmcOption.Check(settings.Gmc, settings.Tracker);
         var sourceOptions = new FrameSourceOptions { Warn = w => Console.Error.WriteLine($"warning: {w}") };
         using CameraStreams cams = CameraStreams.Open(cameras, sourceOptions, settings.Tracker, live: false);
         using EngineDetectors detectors = EngineDetectors.Create(settings.Engine, cameras.Count, detectorOptions);
@@ -58,7 +60,7 @@ internal static class TrackCameras
                 streams.Add(cams.Stream(i, sinks));
             }
 
-            var engine = new TrackingEngine(streams, detectors.Workers, detectors.Options(PipelineMode.Offline, settings.MaxFrames));
+            var engine = new TrackingEngine(streams, detectors.Workers, detectors.Options(PipelineMode.Offline, settings.MaxFrames) with { CompensateCameraMotion = settings.Gmc });
             Task<bool> run = engine.RunAsync(cancellationToken);
             while (!run.IsCompleted)
             {
@@ -89,19 +91,28 @@ internal static class TrackCameras
         var table = new Table()
             .Title(Markup.Escape(string.Create(ic, $"{(finished ? "cameras" : "cameras (cancelled: outputs flushed)")}: {info.ModelName} on {info.ExecutionProvider}, {detectors.Shape}, {engine.Batches} detector calls, {engine.MeanBatchSize:0.00} frames per call")))
             .AddColumns("camera", "frames", "fps", "tracks", "events", "outputs");
+        bool gmc = engine.Streams.Any(s => s.Stats.CameraMotion is not null);
+        if (gmc)
+        {
+            table.AddColumn("gmc px/frame mean / max");
+        }
+
         for (int i = 0; i < engine.Streams.Count; i++)
         {
             PipelineStream s = engine.Streams[i];
             RunSummary r = summaries[i];
             string tracks = string.Join(", ", r.TracksPerClass.OrderBy(kv => kv.Key).Select(kv => $"{CocoClasses.NameOf(kv.Key)} {kv.Value}"));
             string events = string.Join(", ", r.EventsPerKind.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"));
-            table.AddRow(
+            string[] cells =
+            [
                 Markup.Escape(s.Name),
                 r.Frames.ToString(ic),
                 s.Stats.Fps.ToString("0.0", ic),
                 Markup.Escape(tracks.Length == 0 ? "none" : tracks),
                 Markup.Escape(events.Length == 0 ? "none" : events),
-                Markup.Escape(outDirs[i]));
+                Markup.Escape(outDirs[i]),
+            ];
+            table.AddRow(gmc ? [.. cells, Markup.Escape(GmcOption.DescribeShort(s.Stats))] : cells);
         }
 
         Terminal.Out.Write(table);

@@ -32,10 +32,11 @@ internal static class TrackCommand
         var frames = new Option<long?>("--frames") { Description = "Stop after this many frames." };
         var memoryLog = new Option<string?>("--memory-log") { Description = "Write resident memory every 50 frames to this CSV (frames,bytes) at the end of the run." };
         var stdinStop = StdinStop.CreateOption();
+        var gmc = GmcOption.Create();
         var loop = new Option<int>("--loop") { Description = "Play a file or sequence N times in a row (soak runs; memory is reported in the summary).", DefaultValueFactory = _ => 1 };
         var cmd = new Command("track", "Detect and track objects in a source, monitor zones, and export the tracks.")
         {
-            source, tracker, detections, reid, zones, output, force, export, interpolate, frames, loop, memoryLog, stdinStop, cameras, engine,
+            source, tracker, detections, reid, zones, output, force, export, interpolate, frames, loop, memoryLog, stdinStop, cameras, engine, gmc,
         };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
@@ -48,7 +49,7 @@ internal static class TrackCommand
                     throw new VisionTrackerException("--cameras names the sources, zones and classes itself: drop SOURCE, --zones, --detections, --reid and --loop.");
                 }
 
-                var settings = new TrackCamerasSettings(camerasFile, p.GetValue(output), p.GetValue(force), exports, p.GetValue(interpolate), p.GetValue(tracker) ?? "attention", p.GetValue(engine) ?? EngineOption.Default, p.GetValue(frames));
+                var settings = new TrackCamerasSettings(camerasFile, p.GetValue(output), p.GetValue(force), exports, p.GetValue(interpolate), p.GetValue(tracker) ?? "attention", p.GetValue(engine) ?? EngineOption.Default, p.GetValue(frames), p.GetValue(gmc));
                 using CancellationTokenSource stopMany = StdinStop.Link(p.GetValue(stdinStop), ct);
                 return await TrackCameras.RunAsync(settings, t => det.Build(p, threads: t), stopMany.Token).ConfigureAwait(false);
             }
@@ -64,7 +65,7 @@ internal static class TrackCommand
             using IFrameSource src = passes == 1 ? FrameSource.Open(spec, sourceOptions) : new LoopSource(() => FrameSource.Open(spec, sourceOptions), passes);
             FrameSourceInfo info = src.Info;
             using var run = TrackRun.Create(
-                new TrackRunSettings(info, p.GetValue(detections), p.GetValue(reid), p.GetValue(zones), p.GetValue(tracker) ?? "attention", p.GetValue(frames)),
+                new TrackRunSettings(info, p.GetValue(detections), p.GetValue(reid), p.GetValue(zones), p.GetValue(tracker) ?? "attention", p.GetValue(frames), p.GetValue(gmc)),
                 () => det.Build(p));
 
             string outDir = OutputFolder.Prepare(spec, p.GetValue(output), p.GetValue(force), DateTime.Now);
@@ -119,6 +120,7 @@ internal static class TrackCommand
             }
         }
 
+        table.AddRow("gmc", Markup.Escape(GmcOption.Describe(stats)));
         table.AddRow("malloc", Markup.Escape(MallocArenaLimit.Describe()));
         table.AddRow("gc", Markup.Escape(MallocArenaLimit.DescribeGen0()));
         if (videoEncoder is not null)

@@ -13,7 +13,8 @@ namespace VisionTracker.Cli.Commands;
 /// <param name="ZonesFile">Zones JSON, or null.</param>
 /// <param name="Tracker">Tracker name (attention, iou).</param>
 /// <param name="MaxFrames">Stop after this many frames, or null.</param>
-internal sealed record TrackRunSettings(FrameSourceInfo Source, string? DetectionsFile, bool Reid, string? ZonesFile, string Tracker, long? MaxFrames);
+/// <param name="Gmc">Compensate camera motion (<c>--gmc</c>).</param>
+internal sealed record TrackRunSettings(FrameSourceInfo Source, string? DetectionsFile, bool Reid, string? ZonesFile, string Tracker, long? MaxFrames, bool Gmc = false);
 
 /// <summary>
 /// The detector (or detection file), optional re-ID model, tracker and zone monitor of one run, built from the
@@ -58,6 +59,8 @@ internal sealed class TrackRun : IDisposable
     /// </summary>
     public static TrackRun Create(TrackRunSettings settings, Func<DetrDetectorOptions> detectorOptions, SharedDetector? shared = null)
     {
+        // Before any model loads: a user mistake is reported at once.
+        GmcOption.Check(settings.Gmc, settings.Tracker);
         ZoneObserver? zones = settings.ZonesFile is { } zf
             ? new ZoneObserver(new ZoneMonitor(ZoneFile.Load(zf, settings.Source.Width, settings.Source.Height)))
             : null;
@@ -115,7 +118,7 @@ internal sealed class TrackRun : IDisposable
     public string ClassName(int id) => id >= 0 && id < ClassNames.Count ? ClassNames[id] : CocoClasses.NameOf(id);
 
     public TrackingPipeline CreatePipeline(IFrameSource source, IReadOnlyList<IFrameSink> sinks, PipelineMode mode, IReadOnlyList<IFrameObserver>? moreObservers = null) =>
-        new(source, _detect, Tracker, [.. (Zones is null ? [] : new IFrameObserver[] { Zones }), .. moreObservers ?? []], sinks, new PipelineOptions { Mode = mode, MaxFrames = _settings.MaxFrames });
+        new(source, _detect, Tracker, [.. (Zones is null ? [] : new IFrameObserver[] { Zones }), .. moreObservers ?? []], sinks, new PipelineOptions { Mode = mode, MaxFrames = _settings.MaxFrames, CompensateCameraMotion = _settings.Gmc });
 
     /// <summary>This run as a stream of a hosted engine (the worker's shared one): its tracker, zones and sinks.</summary>
     public PipelineStream CreateStream(IFrameSource source, IReadOnlyList<IFrameSink> sinks, PipelineMode mode, IReadOnlyList<IFrameObserver>? moreObservers = null) =>
@@ -123,6 +126,7 @@ internal sealed class TrackRun : IDisposable
         {
             MaxFrames = _settings.MaxFrames,
             Mode = mode,
+            CompensateCameraMotion = _settings.Gmc,
         };
 
     public void Dispose()

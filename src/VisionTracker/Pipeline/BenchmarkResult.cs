@@ -29,4 +29,7 @@ public sealed record BenchmarkResult(
 {
     /// <summary>Pipeline fps over detector-only fps: the pipeline's overhead bar is 0.9 or more.</summary>
     public double Ratio => DetectorOnlyFps > 0 ? PipelineFps / DetectorOnlyFps : 0;
+
+    /// <summary>Mean camera-motion estimation time per frame in the pipeline run, or null when compensation was off.</summary>
+    public double? GmcMs { get; init; }
 }

@@ -25,6 +25,7 @@ public static class PipelineBenchmark
     /// <param name="frames">Frames to measure in each phase.</param>
     /// <param name="rounds">Rounds the frames are split into (each runs both phases).</param>
     /// <param name="warmupFrames">Frames run through the detector before timing.</param>
+    /// <param name="pipelineOptions">Options of the pipeline phase (for example camera-motion compensation), or null for the defaults.</param>
     /// <param name="cancellationToken">Stops the benchmark.</param>
     public static async Task<BenchmarkResult> RunAsync(
         Func<IFrameSource> openSource,
@@ -34,6 +35,7 @@ public static class PipelineBenchmark
         int frames,
         int rounds = 5,
         int warmupFrames = 5,
+        PipelineOptions? pipelineOptions = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(openSource);
@@ -71,7 +73,7 @@ public static class PipelineBenchmark
             detector.Timings.Reset();
             ITracker tracker = createTracker();
             double detectorSeconds = 0, pipelineSeconds = 0;
-            double decodeMs = 0, trackMs = 0, writeMs = 0;
+            double decodeMs = 0, trackMs = 0, writeMs = 0, gmcMs = 0;
             long pipelineFrames = 0;
             using var source = new ChunkSource(openSource());
             for (int r = 0; r < rounds; r++)
@@ -90,7 +92,7 @@ public static class PipelineBenchmark
                 IReadOnlyList<IFrameSink> sinks = createSinks();
                 try
                 {
-                    var pipeline = new TrackingPipeline(source, detector, tracker, sinks: sinks);
+                    var pipeline = new TrackingPipeline(source, detector, tracker, sinks: sinks, options: pipelineOptions);
                     await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
                     PipelineStats s = pipeline.Stats;
                     pipelineSeconds += s.Elapsed.TotalSeconds;
@@ -98,6 +100,7 @@ public static class PipelineBenchmark
                     decodeMs += s.Decode.TotalMs;
                     trackMs += s.Track.TotalMs;
                     writeMs += s.Write.TotalMs;
+                    gmcMs += s.CameraMotion?.Estimate.TotalMs ?? 0;
                 }
                 finally
                 {
@@ -123,7 +126,10 @@ public static class PipelineBenchmark
                 writeMs * perFrame,
                 n / detectorSeconds,
                 pipelineFrames / pipelineSeconds,
-                Environment.ProcessorCount);
+                Environment.ProcessorCount)
+            {
+                GmcMs = pipelineOptions?.CompensateCameraMotion == true ? gmcMs * perFrame : null,
+            };
         }
         finally
         {

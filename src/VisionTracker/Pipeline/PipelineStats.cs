@@ -21,6 +21,9 @@ public sealed class PipelineStats
     /// <summary>Writing to every sink.</summary>
     public StageStats Write { get; } = new("write");
 
+    /// <summary>Camera-motion compensation of this stream (GMC), or null when it is off.</summary>
+    public CameraMotionStats? CameraMotion { get; internal set; }
+
     /// <summary>Frames that went through every stage.</summary>
     public long FramesCompleted => Interlocked.Read(ref _completed);
 

@@ -45,9 +45,27 @@ public sealed class PipelineStream(
     /// <summary>Offline or live for this stream's queue to the detector (null: the engine's <see cref="PipelineOptions.Mode"/>).</summary>
     public PipelineMode? Mode { get; init; }
 
+    /// <summary>
+    /// Camera-motion compensation for this stream (null: the engine's <see cref="PipelineOptions.CompensateCameraMotion"/>).
+    /// </summary>
+    public bool? CompensateCameraMotion { get; init; }
+
     /// <summary>Statistics of the current or last run (a new object per run); safe to read while running.</summary>
     public PipelineStats Stats { get; internal set; } = new();
 
     /// <summary>The failure that ended this stream in the last run, or null.</summary>
     public Exception? Error { get; internal set; }
+
+    /// <summary>Whether this stream compensates camera motion under <paramref name="options"/>.</summary>
+    internal bool CompensatesUnder(PipelineOptions options) => CompensateCameraMotion ?? options.CompensateCameraMotion;
+
+    /// <summary>Throws when this stream is to compensate camera motion and its tracker cannot.</summary>
+    /// <exception cref="VisionTrackerException">The tracker does not implement <see cref="ICameraMotionCompensated"/>.</exception>
+    internal void CheckCameraMotion(PipelineOptions options)
+    {
+        if (CompensatesUnder(options) && Tracker is not ICameraMotionCompensated)
+        {
+            throw new VisionTrackerException($"{Name}: camera-motion compensation needs a tracker that can take camera motion; {Tracker.GetType().Name} cannot.");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using VisionTracker.Detection;
+using VisionTracker.Geometry;
+using VisionTracker.Tracking;
 using VisionTracker.Video;
 
 namespace VisionTracker.Pipeline;
@@ -40,6 +42,7 @@ public sealed class TrackingEngine : IAsyncDisposable
 
     /// <summary>Creates an engine over a fixed set of streams and one or more detector workers, run by <see cref="RunAsync"/>.</summary>
     /// <exception cref="ArgumentException">No streams, no detectors, or two streams with the same name.</exception>
+    /// <exception cref="VisionTrackerException">A stream is to compensate camera motion and its tracker cannot.</exception>
     public TrackingEngine(IReadOnlyList<PipelineStream> streams, IReadOnlyList<BatchDetector> detectors, PipelineOptions? options = null)
         : this(detectors, options)
     {
@@ -52,6 +55,11 @@ public sealed class TrackingEngine : IAsyncDisposable
         if (streams.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count() != streams.Count)
         {
             throw new ArgumentException("Stream names must be unique.", nameof(streams));
+        }
+
+        foreach (PipelineStream s in streams)
+        {
+            s.CheckCameraMotion(_options);
         }
 
         _streams = streams;
@@ -169,6 +177,7 @@ public sealed class TrackingEngine : IAsyncDisposable
     /// stream's own failure, or the detector's, and the other streams run on after a failure of this one.
     /// </summary>
     /// <exception cref="InvalidOperationException">A fixed-set engine, an engine being closed, or a failed detector.</exception>
+    /// <exception cref="VisionTrackerException">The stream is to compensate camera motion and its tracker cannot.</exception>
     public Task<bool> AddStream(PipelineStream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -176,6 +185,8 @@ public sealed class TrackingEngine : IAsyncDisposable
         {
             throw new InvalidOperationException("An engine made over a fixed set of streams runs them with RunAsync.");
         }
+
+        stream.CheckCameraMotion(_options);
 
         return Host(stream, cancellationToken).Completion;
     }
@@ -651,6 +662,23 @@ public sealed class TrackingEngine : IAsyncDisposable
             lastTime = frame.TimestampSeconds;
             try
             {
+                if (lane.CameraMotion is { } gmc)
+                {
+                    // On the frames this stage tracks (a live stream's dropped frames never reach it), so each estimate
+                    // is the motion since the frame the tracker saw last.
+                    long g0 = Stopwatch.GetTimestamp();
+                    bool first = !lane.HasMotionFrame;
+                    Affine2 motion = gmc.Estimate(frame.Image);
+                    lane.HasMotionFrame = true;
+                    ((ICameraMotionCompensated)s.Tracker).ApplyCameraMotion(motion);
+                    CameraMotionStats ms = s.Stats.CameraMotion!;
+                    ms.Estimate.Add(Stopwatch.GetTimestamp() - g0);
+                    if (!first)
+                    {
+                        ms.Add(motion, frame.Width, frame.Height, gmc.LastInliers > 0);
+                    }
+                }
+
                 long t0 = Stopwatch.GetTimestamp();
                 Detections tracks = s.Tracker.Update(dets, frame.TimestampSeconds);
                 IReadOnlyList<object> events = [];
@@ -754,6 +782,12 @@ public sealed class TrackingEngine : IAsyncDisposable
             });
             ToTrack = CreateChannel<(Frame Frame, Detections Detections)>(Capacity, live: false, onDrop: null);
             ToWrite = CreateChannel<FrameResult>(Capacity, live: false, onDrop: null);
+            if (stream.CompensatesUnder(options))
+            {
+                // Created only when asked for (its buffers are a few small images); disposed with the lane.
+                CameraMotion = new CameraMotionEstimator();
+                stats.CameraMotion = new CameraMotionStats();
+            }
         }
 
         public PipelineStream Stream { get; }
@@ -769,6 +803,12 @@ public sealed class TrackingEngine : IAsyncDisposable
         public Channel<FrameResult> ToWrite { get; }
 
         public bool Busy { get; set; }
+
+        // The stream's camera-motion estimator (GMC), or null when compensation is off; used by the tracking stage only.
+        public CameraMotionEstimator? CameraMotion { get; }
+
+        // Whether the estimator has seen a frame (its first gives the identity, not counted as an estimate).
+        public bool HasMotionFrame { get; set; }
 
         public bool Done { get; set; }
 
@@ -797,7 +837,11 @@ public sealed class TrackingEngine : IAsyncDisposable
             }
         }
 
-        public void Dispose() => Fault.Dispose();
+        public void Dispose()
+        {
+            Fault.Dispose();
+            CameraMotion?.Dispose();
+        }
 
         private static Channel<T> CreateChannel<T>(int capacity, bool live, Action<T>? onDrop)
         {

@@ -28,6 +28,7 @@ public sealed class TrackingPipeline
     }
 
     /// <summary>Creates a pipeline over any per-frame detection function (a detector, or detections read from a file).</summary>
+    /// <exception cref="VisionTrackerException"><see cref="PipelineOptions.CompensateCameraMotion"/> is on and the tracker cannot compensate camera motion.</exception>
     public TrackingPipeline(IFrameSource source, Func<Frame, Detections> detect, ITracker tracker, IReadOnlyList<IFrameObserver>? observers = null, IReadOnlyList<IFrameSink>? sinks = null, PipelineOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -40,6 +41,7 @@ public sealed class TrackingPipeline
         }
 
         _stream = new PipelineStream(source.Info.Name, source, tracker, observers, sinks);
+        _stream.CheckCameraMotion(_options);
     }
 
     /// <summary>Statistics of the current or last run; safe to read from another thread while running.</summary>
