@@ -226,15 +226,20 @@ internal static class TrackingAblation
         ITracker t = tracker switch
         {
             "iou" => new IouTracker(options),
-            "byte" => new ByteTrackReference(),
+            "byte" or "byte-s" => new ByteTrackReference(),
             _ => new CrossAttentionTracker(options),
         };
         // "geo": the attention tracker on the same detections with the embeddings dropped (a det file without its sidecar).
         var seq = SequenceTracking.Track(tracker == "geo" ? dets.WithoutEmbeddings() : dets, t, s_gmc ? motion : null);
         // VTRACK_INTERP=N: offline gap interpolation of up to N missing frames (vtrack track --interpolate N).
-        return int.TryParse(Environment.GetEnvironmentVariable("VTRACK_INTERP"), CultureInfo.InvariantCulture, out int gap) && gap > 0
+        seq = int.TryParse(Environment.GetEnvironmentVariable("VTRACK_INTERP"), CultureInfo.InvariantCulture, out int gap) && gap > 0
             ? VisionTracker.Annotations.GapInterpolation.Fill(seq, gap)
             : seq;
+        // The exports' temporal box smoothing (vtrack track --smooth, default TrackSmoothing.DefaultSigmaSeconds) for the
+        // project's trackers; "byte" stays as the published code outputs (the DATA.md reference), "byte-s" gets the
+        // same smoothing for a like-for-like row. VTRACK_SMOOTH=SECONDS overrides the sigma (0: off).
+        double sigma = double.TryParse(Environment.GetEnvironmentVariable("VTRACK_SMOOTH"), CultureInfo.InvariantCulture, out double v) ? v : TrackSmoothing.DefaultSigmaSeconds;
+        return tracker == "byte" ? seq : TrackSmoothing.Smooth(seq, sigma, dets.Fps / dets.Step);
     }
 
     /// <summary>Output box pairs with IoU &gt; 0.6 in one frame (one object given two tracks).</summary>

@@ -24,7 +24,7 @@ internal static class ExportSinks
     }
 
     /// <summary>Creates one sink per requested export, writing <c>DIR/STEM.*</c>; returns the sinks and the files they write.</summary>
-    public static (List<IFrameSink> Sinks, List<string> Files) Create(IReadOnlySet<string> exports, string dir, string stem, FrameSourceInfo info, IReadOnlyList<string> classNames, ZoneObserver? zones = null, int interpolateGap = 0)
+    public static (List<IFrameSink> Sinks, List<string> Files) Create(IReadOnlySet<string> exports, string dir, string stem, FrameSourceInfo info, IReadOnlyList<string> classNames, ZoneObserver? zones = null, int interpolateGap = 0, double smoothSeconds = TrackSmoothing.DefaultSigmaSeconds)
     {
         var sinks = new List<IFrameSink>();
         var files = new List<string>();
@@ -39,7 +39,7 @@ internal static class ExportSinks
 
         if (targets.Count > 0)
         {
-            sinks.Add(new TrackExportSink(stem, info.Width, info.Height, info.Fps, classNames, targets, interpolateGap));
+            sinks.Add(new TrackExportSink(stem, info.Width, info.Height, info.Fps, classNames, targets, interpolateGap, smoothSeconds));
             files.AddRange(targets.Select(t => t.Path));
         }
 

@@ -17,7 +17,8 @@ namespace VisionTracker.Cli.Commands;
 /// <param name="Engine">Engine shape (batched, workers).</param>
 /// <param name="MaxFrames">Frames per camera, or null.</param>
 /// <param name="Gmc">Compensate camera motion on every camera (<c>--gmc</c>).</param>
-internal sealed record TrackCamerasSettings(string CamerasFile, string? Out, bool Force, IReadOnlySet<string> Exports, int Interpolate, string Tracker, string Engine, long? MaxFrames, bool Gmc = false);
+/// <param name="Smooth">Temporal box smoothing of the annotation exports, sigma in seconds (<c>--smooth</c>; 0: off).</param>
+internal sealed record TrackCamerasSettings(string CamerasFile, string? Out, bool Force, IReadOnlySet<string> Exports, int Interpolate, string Tracker, string Engine, long? MaxFrames, bool Gmc = false, double Smooth = VisionTracker.Annotations.TrackSmoothing.DefaultSigmaSeconds);
 
 /// <summary>
 /// <c>vtrack track --cameras FILE</c>: every camera (file, stream, sequence) of the file in one process, offline (no frame
@@ -51,7 +52,7 @@ internal static class TrackCameras
                 }
 
                 Directory.CreateDirectory(dir);
-                var (sinks, _) = ExportSinks.Create(settings.Exports, dir, c.Name, cams.Sources[i].Info, detectors.First.Info.ClassNames, cams.Zones[i], settings.Interpolate);
+                var (sinks, _) = ExportSinks.Create(settings.Exports, dir, c.Name, cams.Sources[i].Info, detectors.First.Info.ClassNames, cams.Zones[i], settings.Interpolate, settings.Smooth);
                 var summary = new RunSummary();
                 sinks.Insert(0, summary);
                 allSinks.AddRange(sinks);

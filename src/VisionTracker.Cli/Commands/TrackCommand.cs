@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using VisionTracker.Annotations;
 using VisionTracker.Cli.Rendering;
 using VisionTracker.Detection;
 using VisionTracker.Pipeline;
@@ -29,6 +30,7 @@ internal static class TrackCommand
         var force = new Option<bool>("--force") { Description = "Write into --out even if it already holds a run." };
         var export = new Option<string>("--export") { Description = "Comma-separated outputs: mot, cvat, coco, events, video, detections (NAME.det.txt: exactly the rows the tracker received, MOT det layout frame,-1,x,y,w,h,score,class,-1,-1 with round-trip numbers, plus NAME.det.txt.emb with their embeddings; replay with --detections).", DefaultValueFactory = _ => "mot,cvat,coco,events,video" };
         var interpolate = new Option<int>("--interpolate") { Description = "Fill track gaps up to N frames in the annotation exports (0: off).", DefaultValueFactory = _ => 0 };
+        var smooth = new Option<double>("--smooth") { Description = "Smooth each track's boxes over time in the mot/cvat/coco exports: Gaussian sigma in seconds (0: the tracker's boxes as they were output; the live outputs, events and annotated video are never smoothed).", DefaultValueFactory = _ => TrackSmoothing.DefaultSigmaSeconds };
         var frames = new Option<long?>("--frames") { Description = "Stop after this many frames." };
         var memoryLog = new Option<string?>("--memory-log") { Description = "Write resident memory every 50 frames to this CSV (frames,bytes) at the end of the run." };
         var stdinStop = StdinStop.CreateOption();
@@ -36,12 +38,22 @@ internal static class TrackCommand
         var loop = new Option<int>("--loop") { Description = "Play a file or sequence N times in a row (soak runs; memory is reported in the summary).", DefaultValueFactory = _ => 1 };
         var cmd = new Command("track", "Detect and track objects in a source, monitor zones, and export the tracks.")
         {
-            source, tracker, detections, reid, zones, output, force, export, interpolate, frames, loop, memoryLog, stdinStop, cameras, engine, gmc,
+            source, tracker, detections, reid, zones, output, force, export, interpolate, smooth, frames, loop, memoryLog, stdinStop, cameras, engine, gmc,
         };
         det.AddTo(cmd, defaultConf: TrackDefaults.DetectionScore);
         cmd.SetHandler(async (p, ct) =>
         {
             var exports = ExportSinks.Parse(p.GetValue(export) ?? string.Empty);
+            double smoothSeconds = p.GetValue(smooth);
+            if (!(smoothSeconds >= 0 && smoothSeconds <= 10))
+            {
+                throw new VisionTrackerException(string.Create(CultureInfo.InvariantCulture, $"--smooth {smoothSeconds}: give a sigma in seconds from 0 (off) to 10; the default is {TrackSmoothing.DefaultSigmaSeconds}."));
+            }
+
+            if (p.GetValue(interpolate) < 0)
+            {
+                throw new VisionTrackerException($"--interpolate {p.GetValue(interpolate)}: give 0 (off) or more frames.");
+            }
             if (p.GetValue(cameras) is { } camerasFile)
             {
                 if (p.GetValue(source) is not null || p.GetValue(detections) is not null || p.GetValue(reid) || p.GetValue(zones) is not null || p.GetValue(loop) != 1)
@@ -49,7 +61,7 @@ internal static class TrackCommand
                     throw new VisionTrackerException("--cameras names the sources, zones and classes itself: drop SOURCE, --zones, --detections, --reid and --loop.");
                 }
 
-                var settings = new TrackCamerasSettings(camerasFile, p.GetValue(output), p.GetValue(force), exports, p.GetValue(interpolate), p.GetValue(tracker) ?? "attention", p.GetValue(engine) ?? EngineOption.Default, p.GetValue(frames), p.GetValue(gmc));
+                var settings = new TrackCamerasSettings(camerasFile, p.GetValue(output), p.GetValue(force), exports, p.GetValue(interpolate), p.GetValue(tracker) ?? "attention", p.GetValue(engine) ?? EngineOption.Default, p.GetValue(frames), p.GetValue(gmc), smoothSeconds);
                 using CancellationTokenSource stopMany = StdinStop.Link(p.GetValue(stdinStop), ct);
                 return await TrackCameras.RunAsync(settings, t => det.Build(p, threads: t), stopMany.Token).ConfigureAwait(false);
             }
@@ -70,7 +82,7 @@ internal static class TrackCommand
 
             string outDir = OutputFolder.Prepare(spec, p.GetValue(output), p.GetValue(force), DateTime.Now);
             var memory = new MemorySampler();
-            var (sinks, files) = ExportSinks.Create(exports, outDir, OutputFolder.SafeName(spec), info, run.ClassNames, run.Zones, p.GetValue(interpolate));
+            var (sinks, files) = ExportSinks.Create(exports, outDir, OutputFolder.SafeName(spec), info, run.ClassNames, run.Zones, p.GetValue(interpolate), smoothSeconds);
             sinks.InsertRange(0, [run.Summary, memory]);
             using CancellationTokenSource stop = StdinStop.Link(p.GetValue(stdinStop), ct);
             ct = stop.Token;
@@ -79,7 +91,7 @@ internal static class TrackCommand
                 var pipeline = run.CreatePipeline(src, sinks, PipelineMode.Offline);
                 long? total = p.GetValue(frames) is { } f ? Math.Min(f, info.FrameCount ?? f) : info.FrameCount;
                 bool finished = await PipelineProgress.RunAsync(pipeline, total, info.Name, () => pipeline.RunAsync(ct)).ConfigureAwait(false);
-                PrintSummary(info, run, pipeline.Stats, memory, files, outDir, finished, sinks.OfType<AnnotatedVideoSink>().FirstOrDefault()?.Encoder);
+                PrintSummary(info, run, pipeline.Stats, memory, files, outDir, finished, sinks.OfType<AnnotatedVideoSink>().FirstOrDefault()?.Encoder, exports.Overlaps(["mot", "cvat", "coco"]) ? smoothSeconds : null);
                 if (p.GetValue(memoryLog) is { } log)
                 {
                     File.WriteAllLines(log, ["frames,bytes", .. memory.Samples.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Frame},{m.Bytes}"))]);
@@ -98,7 +110,7 @@ internal static class TrackCommand
         return cmd;
     }
 
-    private static void PrintSummary(FrameSourceInfo info, TrackRun run, PipelineStats stats, MemorySampler memory, List<string> files, string outDir, bool finished, string? videoEncoder)
+    private static void PrintSummary(FrameSourceInfo info, TrackRun run, PipelineStats stats, MemorySampler memory, List<string> files, string outDir, bool finished, string? videoEncoder, double? smoothSeconds)
     {
         var ic = CultureInfo.InvariantCulture;
         var table = new Table().Title(finished ? "run summary" : "run summary (cancelled: outputs flushed)").AddColumns("", "").HideHeaders();
@@ -126,6 +138,13 @@ internal static class TrackCommand
         if (videoEncoder is not null)
         {
             table.AddRow("video", Markup.Escape(videoEncoder));
+        }
+
+        if (smoothSeconds is { } sigma)
+        {
+            table.AddRow("boxes", Markup.Escape(sigma > 0 && info.Fps > 0
+                ? string.Create(ic, $"exports smoothed over time (Gaussian sigma {sigma:0.###} s; --smooth 0: as tracked)")
+                : "exports as tracked (not smoothed)"));
         }
 
         string tracks = string.Join(", ", run.Summary.TracksPerClass.OrderBy(kv => kv.Key).Select(kv => $"{run.ClassName(kv.Key)} {kv.Value}"));

@@ -17,6 +17,7 @@ public sealed class TrackExportSink : IFrameSink
     private readonly double _fps;
     private readonly IReadOnlyList<string> _classNames;
     private readonly int _interpolateGap;
+    private readonly double _smoothSeconds;
     private bool _completed;
 
     /// <summary>Creates an exporter.</summary>
@@ -27,7 +28,8 @@ public sealed class TrackExportSink : IFrameSink
     /// <param name="classNames">Class names by id (for CVAT labels and COCO categories).</param>
     /// <param name="targets">Formats and the paths to write them to.</param>
     /// <param name="interpolateGap">Fill gaps of up to this many frames inside a track by linear interpolation (0: off).</param>
-    internal TrackExportSink(string name, int width, int height, double fps, IReadOnlyList<string> classNames, IReadOnlyList<(AnnotationFormat Format, string Path)> targets, int interpolateGap = 0)
+    /// <param name="smoothSeconds">Smooth each track's boxes over time with a Gaussian of this sigma in seconds, after the interpolation (0: off; see <see cref="TrackSmoothing"/>).</param>
+    internal TrackExportSink(string name, int width, int height, double fps, IReadOnlyList<string> classNames, IReadOnlyList<(AnnotationFormat Format, string Path)> targets, int interpolateGap = 0, double smoothSeconds = 0)
     {
         _name = name;
         _width = width;
@@ -36,6 +38,7 @@ public sealed class TrackExportSink : IFrameSink
         _classNames = classNames;
         _targets = targets;
         _interpolateGap = interpolateGap;
+        _smoothSeconds = smoothSeconds;
     }
 
     /// <summary>Files written by <see cref="Complete"/>.</summary>
@@ -71,6 +74,8 @@ public sealed class TrackExportSink : IFrameSink
         {
             seq = GapInterpolation.Fill(seq, _interpolateGap);
         }
+
+        seq = TrackSmoothing.Smooth(seq, _smoothSeconds);
 
         foreach (var (format, path) in _targets)
         {

@@ -21,6 +21,7 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
     private const string NoEmbedding = "cross-attention (no emb.)";
     private const string Iou = "IoU";
     private const string ByteTrack = "ByteTrack (C# port)";
+    private const string ByteTrackSmoothed = "ByteTrack (C# port), exports smoothed like ours";
 
     private readonly TrackingQualityFixture _fx;
     private readonly ITestOutputHelper _out;
@@ -39,12 +40,14 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
     [InlineData(3)]
     public void TudCampus_FemtoDetections_CrossAttentionBeatsIouAndByteTrack(int step)
     {
-        // Measured (every frame): decoder H 51.08 IDF1 71.60 IDSW 2; OSNet 50.16 / 69.75 / 3; IoU 47.47 / 62.83 / 5;
-        //   ByteTrack port 50.49 / 68.72 / 3 (DATA.md: 50.52 / 68.72 / 3).
-        // Measured (every 3rd):   decoder H 53.94 IDF1 73.86 IDSW 1; OSNet 54.82 / 74.69 / 0; IoU 49.81 / 66.39 / 3;
+        // Measured (every frame, exports as vtrack track writes them: boxes smoothed over time, TrackSmoothing 0.05 s):
+        //   decoder H 52.68 IDF1 71.88 IDSW 2; OSNet 51.41 / 70.03 / 3; IoU 48.63 / 63.10 / 5 (unsmoothed: 51.08 / 71.60 /
+        //   2, 50.16 / 69.75 / 3, 47.47 / 62.83 / 5); ByteTrack port 50.49 / 68.72 / 3 (DATA.md: 50.52 / 68.72 / 3), and
+        //   with the same smoothing 50.81 / 67.88 / 3.
+        // Measured (every 3rd; 0.05 s is 0.4 frame at 8.33 fps, so smoothing changes nothing): decoder H 53.94 IDF1 73.86 IDSW 1; OSNet 54.82 / 74.69 / 0; IoU 49.81 / 66.39 / 3;
         //   ByteTrack port 47.36 / 65.53 / 8 (DATA.md: 47.96 / 66.95 / 7).
         var floors = step == 1
-            ? new Dictionary<string, Floor> { [Decoder] = new(50.8, 71.3, 2), [Osnet] = new(49.9, 69.5, 3), [Iou] = new(47.2, 62.5, 5) }
+            ? new Dictionary<string, Floor> { [Decoder] = new(52.5, 71.6, 2), [Osnet] = new(51.2, 69.8, 3), [Iou] = new(48.4, 62.8, 5) }
             : new Dictionary<string, Floor> { [Decoder] = new(53.5, 73.5, 1), [Osnet] = new(54.5, 74.5, 0), [Iou] = new(49.5, 66.0, 3) };
         var runs = new Dictionary<string, IReadOnlyDictionary<string, double>>
         {
@@ -52,6 +55,7 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
             [Osnet] = Run(_fx.FemtoReid(TrackingQualityFixture.TudCampus, step), new CrossAttentionTracker(), step),
             [Iou] = Run(_fx.Femto(TrackingQualityFixture.TudCampus, step), new IouTracker(), step),
             [ByteTrack] = Run(_fx.Femto(TrackingQualityFixture.TudCampus, step), new ByteTrackReference(), step),
+            [ByteTrackSmoothed] = Run(_fx.Femto(TrackingQualityFixture.TudCampus, step), new ByteTrackReference(), step, smooth: true),
         };
 
         Report($"TUD-Campus, Femto person detections (score >= 0.1), {Every(step)}", runs);
@@ -60,13 +64,15 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
         Assert.True(runs[Osnet]["IDF1"] > runs[Iou]["IDF1"], "cross-attention (OSNet) should beat IoU on IDF1");
         Assert.True(runs[Decoder]["IDSW"] < runs[Iou]["IDSW"], "cross-attention (decoder) should switch ids less than IoU");
 
-        // DATA.md's ByteTrack reference on the same detections: fewer id switches at both rates, +3 IDF1 and +2 HOTA at
-        // every 3rd frame. At every frame HOTA and IDF1 are only above it (51.08 against 50.52, the +2 goal is not
-        // reached; IDF1 71.60, +2.88: the two-level birth, TentativeBirthScore, costs 0.3 here, see docs/tracking-quality.md).
+        // DATA.md's ByteTrack reference on the same detections: fewer id switches, +3 IDF1 and +2 HOTA at both rates.
+        // At every frame the HOTA margin needs the exports' temporal smoothing (+1.6 HOTA: 51.08 unsmoothed); against the
+        // ByteTrack port given the same smoothing it is +1.87, asserted below as a plain lead (docs/tracking-quality.md).
         var (refHota, refIdf1, refIdsw) = step == 1 ? (50.52, 68.72, 3) : (47.96, 66.95, 7);
-        Assert.True(runs[Decoder]["IDF1"] >= refIdf1 + (step == 1 ? 2.8 : 3), $"IDF1 {runs[Decoder]["IDF1"]:0.00} should be ByteTrack's {refIdf1} + 3");
+        Assert.True(runs[Decoder]["IDF1"] >= refIdf1 + 3, $"IDF1 {runs[Decoder]["IDF1"]:0.00} should be ByteTrack's {refIdf1} + 3");
         Assert.True(runs[Decoder]["IDSW"] < refIdsw, $"{runs[Decoder]["IDSW"]} id switches should be fewer than ByteTrack's {refIdsw}");
-        Assert.True(runs[Decoder]["HOTA"] >= refHota + (step == 1 ? 0.5 : 2), $"HOTA {runs[Decoder]["HOTA"]:0.00} against ByteTrack's {refHota}");
+        Assert.True(runs[Decoder]["HOTA"] >= refHota + 2, $"HOTA {runs[Decoder]["HOTA"]:0.00} should be ByteTrack's {refHota} + 2");
+        Assert.True(runs[Decoder]["HOTA"] > runs[ByteTrackSmoothed]["HOTA"] + 1.5, $"HOTA {runs[Decoder]["HOTA"]:0.00} against the smoothed ByteTrack port's {runs[ByteTrackSmoothed]["HOTA"]:0.00}");
+        Assert.True(runs[Decoder]["IDF1"] > runs[ByteTrackSmoothed]["IDF1"] + 3, $"IDF1 {runs[Decoder]["IDF1"]:0.00} against the smoothed ByteTrack port's {runs[ByteTrackSmoothed]["IDF1"]:0.00}");
 
         // Duplicates (DATA.md's held-out failure): output box pairs with IoU > 0.6 in one frame; 11 before the birth check.
         Assert.True(runs[Decoder]["pairs"] <= (step == 1 ? 3 : 0), $"{runs[Decoder]["pairs"]} overlapping output pairs");
@@ -105,8 +111,9 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
     [Fact]
     public void TudCampus_DetTxt_EveryFrame_AttentionBeatsIou()
     {
-        // Measured (two-level birth + geometry-only attention, both issue-14 defaults): no embeddings H 37.65 IDF1 56.27
-        // IDSW 7; OSNet H 36.89 IDF1 54.61 IDSW 9; IoU H 34.66 IDF1 45.85 IDSW 7.
+        // Measured (two-level birth + geometry-only attention, both issue-14 defaults, exports smoothed 0.05 s): no
+        // embeddings H 39.11 IDF1 58.42 IDSW 7; OSNet H 37.89 IDF1 55.32 IDSW 9; IoU H 35.84 IDF1 47.65 IDSW 7
+        // (unsmoothed 37.65 / 56.27, 36.89 / 54.61, 34.66 / 45.85).
         var dets = _fx.DetTxt(TrackingQualityFixture.TudCampus);
         var runs = new Dictionary<string, IReadOnlyDictionary<string, double>>
         {
@@ -116,7 +123,7 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
         };
 
         Report("TUD-Campus, public det.txt (quantile-normalised scores), every frame", runs);
-        AssertFloors(runs, new Dictionary<string, Floor> { [NoEmbedding] = new(37.2, 55.8, 7), [Osnet] = new(36.5, 54.0, 9), [Iou] = new(34.4, 45.5, 7) });
+        AssertFloors(runs, new Dictionary<string, Floor> { [NoEmbedding] = new(38.9, 58.1, 7), [Osnet] = new(37.6, 55.0, 9), [Iou] = new(35.6, 47.3, 7) });
         Assert.True(runs[NoEmbedding]["HOTA"] > runs[Iou]["HOTA"] + 2, "geometry-only attention should beat IoU by 2 HOTA");
         Assert.True(runs[NoEmbedding]["IDF1"] > runs[Iou]["IDF1"], "geometry-only attention should beat IoU on IDF1");
         Assert.True(runs[Osnet]["IDF1"] > runs[Iou]["IDF1"], "cross-attention (OSNet) should beat IoU on IDF1");
@@ -147,21 +154,21 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
     [Fact]
     public void Mot17Mini_FemtoDetections_CombinedFloors()
     {
-        // Measured (7 sequences of 4-8 frames, combined): every project tracker H 32.39 DetA 12.42 IDF1 25.53 IDSW 0, the
-        // ByteTrack port 32.10 / 12.12 / 25.03 / 0. Too short for association to matter; the low DetA is Femto at 416 px
+        // Measured (7 sequences of 4-8 frames, combined): every project tracker H 32.73 DetA 12.42 IDF1 25.96 IDSW 0
+        // (exports smoothed 0.05 s; 32.39 / 25.53 unsmoothed), the ByteTrack port 32.10 / 12.12 / 25.03 / 0. Too short for association to matter; the low DetA is Femto at 416 px
         // missing small people in 1920x1080 frames. The two-level birth (TentativeBirthScore) lifts the project trackers
         // above the port (31.94 before); the +2 HOTA goal against ByteTrack is NOT met here.
         var runs = new Dictionary<string, IReadOnlyDictionary<string, double>>();
         foreach (var (name, make, reid) in new (string, Func<ITracker>, bool)[] { (Decoder, () => new CrossAttentionTracker(), false), (Osnet, () => new CrossAttentionTracker(), true), (Iou, () => new IouTracker(), false), (ByteTrack, () => new ByteTrackReference(), false) })
         {
             var results = TrackingQualityFixture.Mot17Mini
-                .Select(s => (s, 1, SequenceTracking.Track(reid ? _fx.FemtoReid(s) : _fx.Femto(s), make())))
+                .Select(s => (s, 1, Export(reid ? _fx.FemtoReid(s) : _fx.Femto(s), make(), smooth: name != ByteTrack)))
                 .ToList();
             runs[name] = TrackingQualityFixture.ScoreCombined(results);
         }
 
         Report("MOT17-mini (7 FRCNN sequences, 4-8 frames each), Femto person detections, combined", runs);
-        AssertFloors(runs, new Dictionary<string, Floor> { [Decoder] = new(32.2, 25.3, 0), [Osnet] = new(32.2, 25.3, 0), [Iou] = new(32.2, 25.3, 0), [ByteTrack] = new(31.9, 24.8, 0) });
+        AssertFloors(runs, new Dictionary<string, Floor> { [Decoder] = new(32.5, 25.7, 0), [Osnet] = new(32.5, 25.7, 0), [Iou] = new(32.5, 25.7, 0), [ByteTrack] = new(31.9, 24.8, 0) });
         Assert.True(runs[Decoder]["HOTA"] > runs[ByteTrack]["HOTA"], $"HOTA {runs[Decoder]["HOTA"]:0.00} should beat the ByteTrack port's {runs[ByteTrack]["HOTA"]:0.00}");
     }
 
@@ -199,9 +206,20 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
         Assert.Equal(1f, all.Max());
     }
 
-    private static IReadOnlyDictionary<string, double> Run(SequenceDetections dets, ITracker tracker, int step)
+    /// <summary>
+    /// The tracker's output as <c>vtrack track</c> exports it: boxes smoothed over time (<see cref="TrackSmoothing"/>,
+    /// default sigma) for the project's trackers; the ByteTrack port unsmoothed, as the published code outputs, unless
+    /// <paramref name="smooth"/> asks for the like-for-like row.
+    /// </summary>
+    private static TrackSequence Export(SequenceDetections dets, ITracker tracker, bool? smooth = null)
     {
         TrackSequence result = SequenceTracking.Track(dets, tracker);
+        return smooth ?? tracker is not ByteTrackReference ? TrackSmoothing.Smooth(result, TrackSmoothing.DefaultSigmaSeconds, dets.Fps / dets.Step) : result;
+    }
+
+    private static IReadOnlyDictionary<string, double> Run(SequenceDetections dets, ITracker tracker, int step, bool? smooth = null)
+    {
+        TrackSequence result = Export(dets, tracker, smooth);
         return new Dictionary<string, double>(TrackingQualityFixture.Score(TrackingQualityFixture.TudCampus, step, result))
         {
             ["pairs"] = TrackingQualityFixture.OverlappingPairs(result),
