@@ -18,7 +18,8 @@ internal static class ConvertCommand
         var fps = new Option<double?>("--fps") { Description = "Frames per second." };
         var frames = new Option<int?>("--frames") { Description = "Number of frames in the video (default: seqinfo.ini or the last frame with a box)." };
         var interpolate = new Option<int>("--interpolate") { Description = "Fill track gaps of up to N missing frames by linear interpolation (0 = off).", DefaultValueFactory = _ => 0 };
-        var cmd = new Command("convert", "Convert track annotations between MOT, CVAT for video 1.1 and COCO-video.") { input, output, to, width, height, fps, frames, interpolate };
+        var smooth = new Option<double>("--smooth") { Description = "Smooth each track's boxes over time, a Gaussian of this sigma in seconds, after --interpolate (0 = off, the default here; vtrack track's exports use 0.05). Needs the frame rate (--fps or seqinfo.ini).", DefaultValueFactory = _ => 0 };
+        var cmd = new Command("convert", "Convert track annotations between MOT, CVAT for video 1.1 and COCO-video.") { input, output, to, width, height, fps, frames, interpolate, smooth };
         cmd.SetHandler(p =>
         {
             string inPath = p.GetRequiredValue(input);
@@ -67,6 +68,19 @@ internal static class ConvertCommand
             {
                 seq = GapInterpolation.Fill(seq, gap);
             }
+
+            double sigma = p.GetValue(smooth);
+            if (!(sigma >= 0 && sigma <= 10))
+            {
+                throw new VisionTrackerException(string.Create(CultureInfo.InvariantCulture, $"--smooth {sigma}: give a sigma in seconds from 0 (off) to 10."));
+            }
+
+            if (sigma > 0 && !(seq.Fps > 0))
+            {
+                throw new VisionTrackerException($"{inPath}: frame rate unknown, so --smooth (seconds) cannot be turned into frames; pass --fps (or put seqinfo.ini beside the MOT file).");
+            }
+
+            seq = TrackSmoothing.Smooth(seq, sigma);
 
             AnnotationFiles.Write(outPath, seq, format);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{outPath}: {seq.Rows.Count} boxes, {seq.Tracks().Count} tracks, {seq.LastFrame} frames ({format})"));

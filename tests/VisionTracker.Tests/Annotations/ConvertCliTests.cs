@@ -46,4 +46,32 @@ public class ConvertCliTests
         Assert.Single(lines);
         Assert.Contains(dir.File(name), lines[0], StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// <c>convert --smooth</c> applies the same smoothing as <c>vtrack track</c>'s exports, to a file that was written
+    /// unsmoothed; without a frame rate it is a user error.
+    /// </summary>
+    [Fact]
+    public void Convert_Smooth_MatchesTheSmoothingOfTrackExports()
+    {
+        using var dir = TestData.TempDir();
+        string seqDir = TestData.Dataset("TUD-Campus");
+        string det = Path.Combine(seqDir, "det", "det.txt");
+        Assert.Equal(0, ProcessCliRunner.Run("track", seqDir, "--classes", "person", "--detections", det, "--export", "mot", "--smooth", "0", "--out", dir.File("raw")).ExitCode);
+        Assert.Equal(0, ProcessCliRunner.Run("track", seqDir, "--classes", "person", "--detections", det, "--export", "mot", "--out", dir.File("smoothed")).ExitCode);
+        string raw = Path.Combine(dir.File("raw"), "TUD-Campus.mot.txt");
+
+        var (code, _, stderr) = ProcessCliRunner.Run("convert", raw, dir.File("x.txt"), "--smooth", "0.05");
+        Assert.Equal(2, code);
+        Assert.Contains("--fps", stderr, StringComparison.Ordinal);
+
+        Assert.Equal(0, ProcessCliRunner.Run("convert", raw, dir.File("converted.txt"), "--smooth", "0.05", "--fps", "25").ExitCode);
+        var converted = MotChallengeFormat.Read(dir.File("converted.txt"));
+        var tracked = MotChallengeFormat.Read(Path.Combine(dir.File("smoothed"), "TUD-Campus.mot.txt"));
+        var unsmoothed = MotChallengeFormat.Read(raw);
+        Assert.Equal(tracked.Rows.Select(r => (r.Frame, r.Id)), converted.Rows.Select(r => (r.Frame, r.Id)));
+        // The raw file's text is rounded, so the two agree to a few hundredths of a pixel, not bit for bit.
+        Assert.All(tracked.Rows.Zip(converted.Rows), p => Assert.InRange(Math.Abs(p.First.Left - p.Second.Left) + Math.Abs(p.First.Height - p.Second.Height), 0, 0.05));
+        Assert.Contains(unsmoothed.Rows.Zip(converted.Rows), p => Math.Abs(p.First.Left - p.Second.Left) > 0.5);
+    }
 }
