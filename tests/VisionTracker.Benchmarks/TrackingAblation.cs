@@ -233,7 +233,7 @@ internal static class TrackingAblation
         var seq = SequenceTracking.Track(tracker == "geo" ? dets.WithoutEmbeddings() : dets, t, s_gmc ? motion : null);
         // VTRACK_INTERP=N: offline gap interpolation of up to N missing frames (vtrack track --interpolate N).
         seq = int.TryParse(Environment.GetEnvironmentVariable("VTRACK_INTERP"), CultureInfo.InvariantCulture, out int gap) && gap > 0
-            ? VisionTracker.Annotations.GapInterpolation.Fill(seq, gap)
+            ? GapInterpolation.Fill(seq, gap)
             : seq;
         // The exports' temporal box smoothing (vtrack track --smooth, default TrackSmoothing.DefaultSigmaSeconds) for the
         // project's trackers; "byte" stays as the published code outputs (the DATA.md reference), "byte-s" gets the

@@ -61,7 +61,6 @@ internal static class BenchCommand
 
             var exports = ExportSinks.Parse(p.GetValue(export) ?? string.Empty);
             string trackerName = p.GetValue(tracker) ?? "attention";
-            GmcOption.Check(p.GetValue(gmc), trackerName);
             using var detector = new DetrDetector(det.Build(p));
             using var tmp = new TempFolder();
             FrameSourceInfo info;

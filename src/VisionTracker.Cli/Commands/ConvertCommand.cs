@@ -69,11 +69,7 @@ internal static class ConvertCommand
                 seq = GapInterpolation.Fill(seq, gap);
             }
 
-            double sigma = p.GetValue(smooth);
-            if (!(sigma >= 0 && sigma <= 10))
-            {
-                throw new VisionTrackerException(string.Create(CultureInfo.InvariantCulture, $"--smooth {sigma}: give a sigma in seconds from 0 (off) to 10."));
-            }
+            double sigma = ExportSinks.CheckSmoothSeconds(p.GetValue(smooth));
 
             if (sigma > 0 && !(seq.Fps > 0))
             {

@@ -23,6 +23,11 @@ internal static class ExportSinks
         return set;
     }
 
+    /// <summary>Checks a <c>--smooth</c> sigma (seconds, 0 = off, at most 10); out of range is a user error.</summary>
+    public static double CheckSmoothSeconds(double seconds) => seconds is >= 0 and <= 10
+        ? seconds
+        : throw new VisionTrackerException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--smooth {seconds}: give a sigma in seconds from 0 (off) to 10; vtrack track's default is {TrackSmoothing.DefaultSigmaSeconds}."));
+
     /// <summary>Creates one sink per requested export, writing <c>DIR/STEM.*</c>; returns the sinks and the files they write.</summary>
     public static (List<IFrameSink> Sinks, List<string> Files) Create(IReadOnlySet<string> exports, string dir, string stem, FrameSourceInfo info, IReadOnlyList<string> classNames, ZoneObserver? zones = null, int interpolateGap = 0, double smoothSeconds = TrackSmoothing.DefaultSigmaSeconds)
     {

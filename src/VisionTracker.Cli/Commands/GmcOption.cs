@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using VisionTracker.Pipeline;
-using VisionTracker.Tracking;
 
 namespace VisionTracker.Cli.Commands;
 
@@ -13,14 +12,8 @@ internal static class GmcOption
         Description = "Compensate camera motion (BoT-SORT's GMC: sparse optical flow and a RANSAC similarity on each frame, per stream) for a moving, panning or shaking camera. Off by default: it costs about a tenth of a detector call per frame and changes nothing on a fixed camera (docs/tracking-quality.md).",
     };
 
-    /// <summary>Throws the user error for <c>--gmc</c> with a tracker that cannot take camera motion.</summary>
-    public static void Check(bool gmc, string trackerName)
-    {
-        if (gmc && TrackerChoice.Create(trackerName) is not ICameraMotionCompensated)
-        {
-            throw new VisionTrackerException($"--gmc: the '{trackerName}' tracker cannot compensate camera motion; drop --gmc or use a tracker that can ({string.Join(", ", TrackerChoice.Names.Where(n => TrackerChoice.Create(n) is ICameraMotionCompensated))}).");
-        }
-    }
+    // A tracker that cannot take camera motion is refused by the pipeline itself (PipelineStream.CheckCameraMotion, a
+    // VisionTrackerException); every tracker the CLI offers can.
 
     /// <summary>A cameras-table cell: the mean and max camera motion (px/frame), or "off".</summary>
     public static string DescribeShort(PipelineStats stats) => stats.CameraMotion is { } m

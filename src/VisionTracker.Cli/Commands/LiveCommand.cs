@@ -152,7 +152,6 @@ internal static class LiveCommand
     internal static async Task<IReadOnlyList<PipelineStats>> RunCamerasAsync(LiveCamerasSettings settings, Func<int?, DetrDetectorOptions> detectorOptions, Action<MonitorServer>? started, CancellationToken cancellationToken)
     {
         IReadOnlyList<CameraEntry> cameras = CamerasFile.Load(settings.CamerasFile);
-        GmcOption.Check(settings.Gmc, settings.Tracker);
         var sourceOptions = new FrameSourceOptions
         {
             ReconnectAttempts = int.MaxValue,

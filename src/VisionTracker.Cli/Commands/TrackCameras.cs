@@ -31,7 +31,6 @@ internal static class TrackCameras
     public static async Task<int> RunAsync(TrackCamerasSettings settings, Func<int?, DetrDetectorOptions> detectorOptions, CancellationToken cancellationToken)
     {
         IReadOnlyList<CameraEntry> cameras = CamerasFile.Load(settings.CamerasFile);
-        GmcOption.Check(settings.Gmc, settings.Tracker);
         var sourceOptions = new FrameSourceOptions { Warn = w => Console.Error.WriteLine($"warning: {w}") };
         using CameraStreams cams = CameraStreams.Open(cameras, sourceOptions, settings.Tracker, live: false);
         using EngineDetectors detectors = EngineDetectors.Create(settings.Engine, cameras.Count, detectorOptions);

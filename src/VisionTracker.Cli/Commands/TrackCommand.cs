@@ -44,11 +44,7 @@ internal static class TrackCommand
         cmd.SetHandler(async (p, ct) =>
         {
             var exports = ExportSinks.Parse(p.GetValue(export) ?? string.Empty);
-            double smoothSeconds = p.GetValue(smooth);
-            if (!(smoothSeconds >= 0 && smoothSeconds <= 10))
-            {
-                throw new VisionTrackerException(string.Create(CultureInfo.InvariantCulture, $"--smooth {smoothSeconds}: give a sigma in seconds from 0 (off) to 10; the default is {TrackSmoothing.DefaultSigmaSeconds}."));
-            }
+            double smoothSeconds = ExportSinks.CheckSmoothSeconds(p.GetValue(smooth));
 
             if (p.GetValue(interpolate) < 0)
             {

@@ -59,8 +59,6 @@ internal sealed class TrackRun : IDisposable
     /// </summary>
     public static TrackRun Create(TrackRunSettings settings, Func<DetrDetectorOptions> detectorOptions, SharedDetector? shared = null)
     {
-        // Before any model loads: a user mistake is reported at once.
-        GmcOption.Check(settings.Gmc, settings.Tracker);
         ZoneObserver? zones = settings.ZonesFile is { } zf
             ? new ZoneObserver(new ZoneMonitor(ZoneFile.Load(zf, settings.Source.Width, settings.Source.Height)))
             : null;

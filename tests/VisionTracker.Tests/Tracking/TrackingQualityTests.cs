@@ -214,7 +214,7 @@ public sealed class TrackingQualityTests : IClassFixture<TrackingQualityFixture>
     private static TrackSequence Export(SequenceDetections dets, ITracker tracker, bool? smooth = null)
     {
         TrackSequence result = SequenceTracking.Track(dets, tracker);
-        return smooth ?? tracker is not ByteTrackReference ? TrackSmoothing.Smooth(result, TrackSmoothing.DefaultSigmaSeconds, dets.Fps / dets.Step) : result;
+        return (smooth ?? tracker is not ByteTrackReference) ? TrackSmoothing.Smooth(result, TrackSmoothing.DefaultSigmaSeconds, dets.Fps / dets.Step) : result;
     }
 
     private static IReadOnlyDictionary<string, double> Run(SequenceDetections dets, ITracker tracker, int step, bool? smooth = null)
