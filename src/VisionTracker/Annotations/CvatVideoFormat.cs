@@ -98,6 +98,12 @@ internal static class CvatVideoFormat
         {
             throw new VisionTrackerException($"{path}:{ex.LineNumber}: broken XML ({MessageText.OneLine(ex.Message, 200)}); re-export the file from CVAT.", ex);
         }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            // .NET 10's XmlTextReader throws this instead of an XmlException for a non-ASCII byte inside the
+            // <?xml ...?> declaration (dotnet/runtime#113061, fixed upstream in PR #124428); found by scripts/fuzz.sh cvat.
+            throw new VisionTrackerException($"{path}:1: broken XML (a byte the XML declaration's encoding cannot hold); re-export the file from CVAT.", ex);
+        }
 
         var root = doc.Root;
         if (root is null || root.Name.LocalName != "annotations")

@@ -44,6 +44,20 @@ public class BadFileTests
     }
 
     [Theory]
+    [InlineData(new byte[] { 0x3c, 0x3f, 0x78, 0x6d, 0x6c, 0x20, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x3d, 0x22, 0x31, 0x2e, 0x30, 0xbf, 0x22, 0x3f, 0x3e })] // <?xml version="1.0\xbf"?>: dotnet/runtime#113061
+    [InlineData(new byte[] { 0x3c, 0x3f, 0x78, 0x6d, 0x6c, 0x20, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x3d, 0x22, 0x31, 0x2e, 0x30, 0x22, 0x20, 0x65, 0x6e, 0x63, 0x6f, 0x64, 0x69, 0x6e, 0x67, 0x3d, 0x22, 0xc3, 0xa9, 0x22, 0x3f, 0x3e, 0x3c, 0x61, 0x2f, 0x3e })] // non-ASCII encoding name
+    public void Cvat_NonAsciiByteInXmlDeclaration_IsABrokenFileNotACrash(byte[] content)
+    {
+        using var dir = TestData.TempDir();
+        string p = dir.File("bad.xml");
+        File.WriteAllBytes(p, content);
+        var ex = Assert.Throws<VisionTrackerException>(() => CvatVideoFormat.Read(p));
+        Assert.Contains(p + ":1:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("broken XML", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Theory]
     [InlineData("{\"videos\":[{\"id\":1}],\"images\":[{\"id\":1,\"frame_index\":0}],\"annotations\":[{\"image_id\":1,\"track_id\":1,\"bbox\":[1,2,3],\"category_id\":1}]}", "annotations[0].bbox")]
     [InlineData("{\"videos\":[{\"id\":1}],\"images\":[{\"id\":1}],\"annotations\":[]}", "images[0].frame_index")]
     [InlineData("{\"videos\":[{\"id\":1}],\"images\":[{\"id\":1,\"frame_index\":0}],\"annotations\":[{\"image_id\":9,\"track_id\":1,\"bbox\":[1,2,3,4],\"category_id\":1}]}", "annotations[0].image_id")]
