@@ -56,7 +56,7 @@ internal static class TrackingAblation
     }
 
     /// <summary>
-    /// Cost of <see cref="CameraMotionEstimator.Estimate"/> per frame against the Femto detector's on the same decoded
+    /// Cost of <see cref="CameraMotionEstimator.Estimate(OpenCvSharp.Mat)"/> per frame against the Femto detector's on the same decoded
     /// frames, interleaved in one run (3 rounds, minimum per frame summed), so the ratio holds on a loaded machine.
     /// </summary>
     public static void GmcCost()
@@ -78,7 +78,10 @@ internal static class TrackingAblation
             var detMin = Enumerable.Repeat(double.MaxValue, frames.Count).ToArray();
             int side = int.Parse(Environment.GetEnvironmentVariable("VTRACK_GMC_SIDE") ?? "320", CultureInfo.InvariantCulture);
             int corners = int.Parse(Environment.GetEnvironmentVariable("VTRACK_GMC_CORNERS") ?? "200", CultureInfo.InvariantCulture);
-            using var est = new CameraMotionEstimator(side, corners);
+            using var est = new CameraMotionEstimator(side, corners)
+            {
+                MaxForwardBackwardError = float.Parse(Environment.GetEnvironmentVariable("VTRACK_GMC_FB") ?? "0.5", CultureInfo.InvariantCulture),
+            };
             for (int round = 0; round < 3; round++)
             {
                 est.Reset();
@@ -98,6 +101,56 @@ internal static class TrackingAblation
             double g = gmcMin.Skip(1).Average(), d = detMin.Average();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seq} {frames[0].Width}x{frames[0].Height}, {frames.Count} frames: GMC {g:0.00} ms/frame, Femto detection {d:0.0} ms/frame, ratio GMC/detection {g / d:0.000}"));
             frames.ForEach(m => m.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// The camera motion CameraMotionEstimator reports on each source (a video, or a MOT sequence folder): centre
+    /// displacement in px/frame (mean, 95th percentile, max) and the frame pairs it did not estimate. A fixed camera should
+    /// read near 0 everywhere; false motion on low-texture scenes shows in p95 and max.
+    /// </summary>
+    public static void GmcMotion(string[] sources)
+    {
+        foreach (string spec in sources)
+        {
+            using var src = FrameSource.Open(spec, new FrameSourceOptions { Warn = static _ => { } });
+            using var est = new CameraMotionEstimator
+            {
+                MaxForwardBackwardError = float.Parse(Environment.GetEnvironmentVariable("VTRACK_GMC_FB") ?? "0.5", CultureInfo.InvariantCulture),
+            };
+            bool verbose = Environment.GetEnvironmentVariable("VTRACK_GMC_VERBOSE") == "1";
+            // VTRACK_GMC_MASK=CLASSES: detect with Femto (score >= 0.1; "all" or comma-separated COCO ids) and mask the objects.
+            string? maskClasses = Environment.GetEnvironmentVariable("VTRACK_GMC_MASK");
+            using DetrDetector? det = maskClasses is null ? null : new DetrDetector(new DetrDetectorOptions
+            {
+                ModelPath = Path.Combine(Data, "models", "deimv2_hgnetv2_femto_coco.onnx"),
+                ScoreThreshold = 0.1f,
+                ClassFilter = maskClasses == "all" ? null : maskClasses.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToHashSet(),
+                EnableEmbeddingTap = false,
+                Log = static _ => { },
+            });
+            var d = new List<double>();
+            int frames = 0, unestimated = 0;
+            while (src.Read() is { } f)
+            {
+                using (f)
+                {
+                    var a = est.Estimate(f.Image, det?.Detect(f.Image));
+                    if (frames++ > 0)
+                    {
+                        d.Add(CameraMotionStats.CentreDisplacement(a, f.Image.Width, f.Image.Height));
+                        unestimated += est.LastInliers == 0 ? 1 : 0;
+                        if (verbose)
+                        {
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {frames - 1}: {d[^1]:0.00} px, tracked {est.LastTracked}, inliers {est.LastInliers}"));
+                        }
+                    }
+                }
+            }
+
+            d.Sort();
+            double p95 = d.Count == 0 ? 0 : d[(int)Math.Min(d.Count - 1, Math.Round(0.95 * (d.Count - 1)))];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(spec.TrimEnd('/'))}: {frames} frames, motion mean {(d.Count == 0 ? 0 : d.Average()):0.00} / p95 {p95:0.00} / max {(d.Count == 0 ? 0 : d[^1]):0.00} px/frame, {unestimated} pairs not estimated"));
         }
     }
 
@@ -316,7 +369,7 @@ internal static class TrackingAblation
             return null;
         }
 
-        string file = Path.Combine(CacheDir, sequence.Replace('/', '_') + $".gmc{step}.bin");
+        string file = Path.Combine(CacheDir, sequence.Replace('/', '_') + $".gmcm{step}.bin"); // gmcm: estimated with the person detections masked
         if (File.Exists(file))
         {
             using var r = new BinaryReader(File.OpenRead(file));
@@ -332,7 +385,8 @@ internal static class TrackingAblation
         Directory.CreateDirectory(CacheDir);
         using var est = new CameraMotionEstimator();
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        Affine2[] motion = SequenceTracking.EstimateCameraMotion(Path.Combine(Data, "datasets", sequence), step, est);
+        var objects = (step == 1 ? Load(sequence, false) : Load(sequence, false).EveryKth(step)).Frames;
+        Affine2[] motion = SequenceTracking.EstimateCameraMotion(Path.Combine(Data, "datasets", sequence), step, est, objects);
         string moves = string.Join(" ", motion.Select(a => string.Create(CultureInfo.InvariantCulture, $"({a.Tx:0.0},{a.Ty:0.0},s{a.Scale:0.000})")));
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gmc {sequence} step {step}: {motion.Length} frames, {sw.Elapsed.TotalMilliseconds / motion.Length:0.0} ms/frame incl. decode; ") + moves);
         using (var w = new BinaryWriter(File.Create(file)))

@@ -9,7 +9,7 @@ internal static class GmcOption
 {
     public static Option<bool> Create() => new("--gmc")
     {
-        Description = "Compensate camera motion (BoT-SORT's GMC: sparse optical flow and a RANSAC similarity on each frame, per stream) for a moving, panning or shaking camera. Off by default: it costs about a tenth of a detector call per frame and changes nothing on a fixed camera (docs/tracking-quality.md).",
+        Description = "Compensate camera motion (BoT-SORT's GMC: sparse optical flow outside the frame's detected objects and a RANSAC similarity, per stream) for a moving, panning or shaking camera. Off by default: it costs about a fifth of a detector call per frame and changes nothing on a fixed camera (docs/tracking-quality.md).",
     };
 
     // A tracker that cannot take camera motion is refused by the pipeline itself (PipelineStream.CheckCameraMotion, a

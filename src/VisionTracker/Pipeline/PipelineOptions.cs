@@ -27,9 +27,9 @@ public sealed record PipelineOptions
     /// <summary>
     /// Camera-motion compensation (GMC, BoT-SORT's sparse optical flow) for every stream whose
     /// <see cref="PipelineStream.CompensateCameraMotion"/> is null: each frame's camera motion is estimated on the
-    /// stream's tracking stage (<see cref="Video.CameraMotionEstimator"/>, one per stream) and handed to the tracker
-    /// before its update. Off by default: it costs about a tenth of a detector call per frame and helps only a moving
-    /// camera. The trackers must implement <see cref="Tracking.ICameraMotionCompensated"/>.
+    /// stream's tracking stage (<see cref="Video.CameraMotionEstimator"/>, one per stream, with the frame's detections
+    /// masked out) and handed to the tracker before its update. Off by default: it costs about a fifth of a detector call
+    /// per frame and helps only a moving camera. The trackers must implement <see cref="Tracking.ICameraMotionCompensated"/>.
     /// </summary>
     public bool CompensateCameraMotion { get; init; }
 }

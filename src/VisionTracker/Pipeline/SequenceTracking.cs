@@ -207,8 +207,9 @@ internal static class SequenceTracking
     /// <summary>
     /// Camera motion of every <paramref name="step"/>-th image of the sequence folder from the previous kept image
     /// (the first is the identity), for <see cref="Track(SequenceDetections, ITracker, IReadOnlyList{Affine2})"/>.
+    /// <paramref name="objects"/>, one per kept image, masks the detected objects out of the estimate.
     /// </summary>
-    public static Affine2[] EstimateCameraMotion(string sequenceDir, int step, CameraMotionEstimator estimator)
+    public static Affine2[] EstimateCameraMotion(string sequenceDir, int step, CameraMotionEstimator estimator, IReadOnlyList<Detections>? objects = null)
     {
         ArgumentNullException.ThrowIfNull(estimator);
         ArgumentNullException.ThrowIfNull(sequenceDir);
@@ -220,7 +221,7 @@ internal static class SequenceTracking
         {
             using (frame)
             {
-                motion.Add(estimator.Estimate(frame.Image));
+                motion.Add(estimator.Estimate(frame.Image, objects is not null && motion.Count < objects.Count ? objects[motion.Count] : null));
             }
         }
 

@@ -668,7 +668,8 @@ public sealed class TrackingEngine : IAsyncDisposable
                     // is the motion since the frame the tracker saw last.
                     long g0 = Stopwatch.GetTimestamp();
                     bool first = !lane.HasMotionFrame;
-                    Affine2 motion = gmc.Estimate(frame.Image);
+                    // The frame's detections mask the corners: a detected object moving is not the camera moving.
+                    Affine2 motion = gmc.Estimate(frame.Image, dets);
                     lane.HasMotionFrame = true;
                     ((ICameraMotionCompensated)s.Tracker).ApplyCameraMotion(motion);
                     CameraMotionStats ms = s.Stats.CameraMotion!;

@@ -51,7 +51,8 @@ public sealed partial class CameraMotionCliTests(ITestOutputHelper output)
         Assert.True(c2 == 0, e2);
         output.WriteLine(onOut);
         var (mean, _) = ParseMotion(onOut);
-        Assert.True(mean < 2, $"TUD-Campus (fixed camera): mean motion {mean} px/frame");
+        // 0.9 px/frame before the detections masked the corners (walkers' corners pulled the estimate), 0.05 since.
+        Assert.True(mean < 0.3, $"TUD-Campus (fixed camera): mean motion {mean} px/frame");
 
         var off = MotChallengeFormat.Read(Path.Combine(dir.File("off"), "TUD-Campus.mot.txt"));
         var on = MotChallengeFormat.Read(Path.Combine(dir.File("on"), "TUD-Campus.mot.txt"));

@@ -1,5 +1,7 @@
 using OpenCvSharp;
+using VisionTracker.Detection;
 using VisionTracker.Geometry;
+using VisionTracker.Pipeline;
 using VisionTracker.Tests.Infrastructure;
 using VisionTracker.Video;
 
@@ -51,5 +53,72 @@ public class CameraMotionEstimatorTests
         Assert.True(Math.Abs(a.Tx) < 0.1 && Math.Abs(a.Ty) < 0.1 && Math.Abs(a.Scale - 1) < 1e-3, a.ToString());
         est.Reset();
         Assert.True(est.Estimate(frame).IsIdentity);
+    }
+
+    [Fact]
+    [Trait("Category", Categories.RealData)]
+    public void LargeObjectMovingOverAFixedScene_IsNotCameraMotion_WhenItsDetectionIsGiven()
+    {
+        // A textured patch covering 60% of a real frame moves 16 px right between two frames; the rest of the frame stays.
+        using Mat frame = FirstFrame();
+        var patch = new Rect(200, 150, 1150, 750);
+        using Mat texture = frame[new Rect(700, 300, patch.Width, patch.Height)].Clone();
+        Cv2.Resize(texture, texture, patch.Size);
+        using Mat a = frame.Clone(), b = frame.Clone();
+        texture.CopyTo(a[patch]);
+        texture.CopyTo(b[new Rect(patch.X + 16, patch.Y, patch.Width, patch.Height)]);
+
+        using var plain = new CameraMotionEstimator();
+        plain.Estimate(a);
+        double unmasked = plain.Estimate(b).Tx;
+        Assert.True(unmasked > 4, $"without the detection the patch should read as motion (test premise): Tx {unmasked:0.0}");
+
+        static Detections Object(Rect r, float score) => new([new BoxF(r.X, r.Y, r.Right, r.Bottom)], [score], [0]);
+        using var masked = new CameraMotionEstimator();
+        masked.Estimate(a, Object(patch, 0.9f));
+        Affine2 got = masked.Estimate(b, Object(new Rect(patch.X + 16, patch.Y, patch.Width, patch.Height), 0.9f));
+        Assert.True(masked.LastInliers >= masked.MinPoints, "too few corners outside the object");
+        double centre = CameraMotionStats.CentreDisplacement(got, frame.Width, frame.Height);
+        Assert.True(centre < 1, $"the object's motion leaked into the camera's: {centre:0.00} px at the centre, {got}");
+
+        // A detection below MaskMinScore, or one over most of the frame, masks nothing.
+        using var low = new CameraMotionEstimator();
+        low.Estimate(a, Object(patch, 0.2f));
+        Assert.True(low.Estimate(b, Object(patch, 0.2f)).Tx > 4);
+        using var huge = new CameraMotionEstimator();
+        var all = new Rect(0, 0, frame.Width, frame.Height);
+        huge.Estimate(a, Object(all, 0.9f));
+        Assert.True(huge.Estimate(b, Object(all, 0.9f)).Tx > 4);
+    }
+
+    [Fact]
+    [Trait("Category", Categories.RealData)]
+    public void CarPassingAFixedCamera_ReadsAsNoMotion_WithTheFramesDetections()
+    {
+        // car-detection.mp4 is a fixed camera over plain asphalt; a car crosses it in frames 56-112. Without its detection
+        // the car's corners outnumber the asphalt's and read as 10-30 px/frame of camera motion.
+        using var det = new DetrDetector(new DetrDetectorOptions { ModelPath = TestData.Femto, ScoreThreshold = 0.1f, EnableEmbeddingTap = false });
+        using var source = VisionTracker.Video.FrameSource.Open(TestData.Video("car-detection.mp4"), new FrameSourceOptions { StartFrame = 56, EndFrame = 112 });
+        using var plain = new CameraMotionEstimator();
+        using var masked = new CameraMotionEstimator();
+        double plainMax = 0, maskedMax = 0;
+        int frames = 0;
+        while (source.Read() is { } f)
+        {
+            using (f)
+            {
+                double p = CameraMotionStats.CentreDisplacement(plain.Estimate(f.Image), f.Image.Width, f.Image.Height);
+                double m = CameraMotionStats.CentreDisplacement(masked.Estimate(f.Image, det.Detect(f.Image)), f.Image.Width, f.Image.Height);
+                if (frames++ > 0)
+                {
+                    plainMax = Math.Max(plainMax, p);
+                    maskedMax = Math.Max(maskedMax, m);
+                }
+            }
+        }
+
+        Assert.True(frames >= 50, $"{frames} frames read");
+        Assert.True(plainMax > 5, $"without detections: max {plainMax:0.00} px/frame (test premise)");
+        Assert.True(maskedMax < 1, $"with detections: max {maskedMax:0.00} px/frame on a fixed camera");
     }
 }
