@@ -27,6 +27,9 @@ public sealed record JobMessage
     /// <summary>Tracker name (attention, iou).</summary>
     public string Tracker { get; init; } = "attention";
 
+    /// <summary>Compensate camera motion (<c>vtrack submit --gmc</c>), for a moving camera.</summary>
+    public bool Gmc { get; init; }
+
     /// <summary>When the job was submitted.</summary>
     public DateTimeOffset Submitted { get; init; }
 }
@@ -91,6 +94,9 @@ public sealed record CameraConfig
 
     /// <summary>Tracker name.</summary>
     public string Tracker { get; init; } = "attention";
+
+    /// <summary>Compensate camera motion (<c>vtrack cameras add --gmc</c>), for a moving camera.</summary>
+    public bool Gmc { get; init; }
 }
 
 /// <summary>Who holds a camera and its last published state (KV <see cref="ClusterNames.CameraStateBucket"/>).</summary>

@@ -66,7 +66,8 @@ internal static class ClusterCommands
         var tracker = TrackerChoice.CreateOption();
         var upload = new Option<bool>("--upload") { Description = $"Upload each file into the {ClusterNames.SourcesBucket} Object Store (up to {ClusterNames.MaxUploadBytes / 1048576} MiB each) instead of sharing its path." };
         var wait = new Option<bool>("--wait") { Description = "Wait for the jobs, with progress; exit 3 when one failed." };
-        var cmd = new Command("submit", "Put one tracking job per source on the NATS JetStream queue and print the job ids.") { sources, zones, export, frames, tracker, upload, wait };
+        var gmc = GmcOption.Create();
+        var cmd = new Command("submit", "Put one tracking job per source on the NATS JetStream queue and print the job ids.") { sources, zones, export, frames, tracker, gmc, upload, wait };
         nats.AddTo(cmd);
         cmd.SetHandler(async (p, ct) =>
         {
@@ -124,6 +125,7 @@ internal static class ClusterCommands
                     Exports = [.. exports.Order(StringComparer.Ordinal)],
                     MaxFrames = p.GetValue(frames),
                     Tracker = p.GetValue(tracker) ?? "attention",
+                    Gmc = p.GetValue(gmc),
                     Submitted = DateTimeOffset.UtcNow,
                 };
                 job = await client.SubmitAsync(job, up, ct).ConfigureAwait(false);
@@ -362,8 +364,9 @@ internal static class ClusterCommands
             var url = new Argument<string>("url") { Description = "Stream URL (rtsp://, http(s)://) the workers can reach." };
             var zones = new Option<string?>("--zones") { Description = "Zones file (JSON); its content is stored with the camera." };
             var tracker = TrackerChoice.CreateOption();
+            var gmc = GmcOption.Create();
             var nats = new NatsOptions();
-            var add = new Command("add", "Add a camera.") { name, url, zones, tracker };
+            var add = new Command("add", "Add a camera.") { name, url, zones, tracker, gmc };
             nats.AddTo(add);
             add.SetHandler(async (p, ct) =>
             {
@@ -371,7 +374,7 @@ internal static class ClusterCommands
                     ? File.Exists(zf) ? await File.ReadAllTextAsync(zf, ct).ConfigureAwait(false) : throw new VisionTrackerException($"--zones {zf}: file not found.")
                     : null;
                 await using var cluster = await ClusterConnection.ConnectAsync(nats.Build(p, "vtrack-cameras"), ct).ConfigureAwait(false);
-                var cam = new CameraConfig { Name = p.GetRequiredValue(name), Url = p.GetRequiredValue(url), Zones = zonesJson, Tracker = p.GetValue(tracker) ?? "attention" };
+                var cam = new CameraConfig { Name = p.GetRequiredValue(name), Url = p.GetRequiredValue(url), Zones = zonesJson, Tracker = p.GetValue(tracker) ?? "attention", Gmc = p.GetValue(gmc) };
                 await new ClusterClient(cluster).AddCameraAsync(cam, ct).ConfigureAwait(false);
                 Console.WriteLine($"camera {cam.Name} added; events on {ClusterNames.EventsPrefix}.{cam.Name}.>");
                 return ExitCodes.Ok;

@@ -30,7 +30,7 @@ internal sealed class ClusterRunner(Func<int?, DetrDetectorOptions> detectorOpti
         var sourceOptions = new FrameSourceOptions { Warn = w => warn($"job {run.Job.Id}: {w}") };
         using IFrameSource src = FrameSource.Open(run.LocalSource, sourceOptions);
         FrameSourceInfo info = src.Info;
-        using var track = TrackRun.Create(new TrackRunSettings(info, null, false, run.ZonesFile, run.Job.Tracker, run.Job.MaxFrames), () => detectorOptions(null), _detector);
+        using var track = TrackRun.Create(new TrackRunSettings(info, null, false, run.ZonesFile, run.Job.Tracker, run.Job.MaxFrames, run.Job.Gmc), () => detectorOptions(null), _detector);
 
         // Files are named after the source as submitted, exactly as `vtrack track SOURCE` names them.
         var (sinks, files) = ExportSinks.Create(exports, run.OutDir, OutputFolder.SafeName(run.Job.Source), info, track.ClassNames, track.Zones);
@@ -71,6 +71,10 @@ internal sealed class ClusterRunner(Func<int?, DetrDetectorOptions> detectorOpti
 
             cancellationToken.ThrowIfCancellationRequested();
             progress(stream.Stats.FramesCompleted, total);
+            if (run.Job.Gmc)
+            {
+                log($"job {run.Job.Id}: gmc {GmcOption.Describe(stream.Stats)}");
+            }
         }
         finally
         {
@@ -93,7 +97,7 @@ internal sealed class ClusterRunner(Func<int?, DetrDetectorOptions> detectorOpti
             Warn = w => warn($"camera {run.Camera.Name}: {w}"),
         };
         using IFrameSource src = FrameSource.Open(run.Camera.Url, sourceOptions);
-        using var track = TrackRun.Create(new TrackRunSettings(src.Info, null, false, run.ZonesFile, run.Camera.Tracker, null), () => detectorOptions(null), _detector);
+        using var track = TrackRun.Create(new TrackRunSettings(src.Info, null, false, run.ZonesFile, run.Camera.Tracker, null, run.Camera.Gmc), () => detectorOptions(null), _detector);
         var restorable = track.Tracker as IRestorableTracker;
         if (run.Restore is { } snap)
         {
