@@ -52,6 +52,7 @@ internal static class DashboardPage
   <span>reconnects <b id="reconnects">0</b></span>
   <span>detector <b id="latency">0</b> ms</span>
   <span>tracks <b id="tracks">0</b></span>
+  <span id="gmcBox" hidden>camera motion <b id="gmc">0</b> px/frame</span>
   <span id="conn" class="muted"></span>
 </header>
 <main>
@@ -126,6 +127,8 @@ internal static class DashboardPage
       text("state", s.sourceState); $("state").className = s.sourceState;
       text("fps", s.fps.toFixed(1)); text("frames", s.frames); text("dropped", s.droppedFrames);
       text("reconnects", s.reconnects); text("latency", s.detectorLatencyMs.toFixed(1)); text("tracks", s.tracks);
+      $("gmcBox").hidden = !s.cameraMotion;
+      if (s.cameraMotion) { text("gmc", s.cameraMotion.meanPixels.toFixed(1) + " mean, " + s.cameraMotion.maxPixels.toFixed(1) + " max"); }
       renderZones(await getJson("api/zones"));
       text("conn", ""); $("conn").className = "muted";
     } catch (e) {

@@ -238,7 +238,10 @@ public sealed class LiveHub : IFrameSink
             StreamFrames: Interlocked.Read(ref _streamFrames),
             StreamClients: Volatile.Read(ref _streamClients),
             EventClients: _subscribers.Count,
-            UptimeSeconds: Math.Round((now - _created) * TickSeconds, 1));
+            UptimeSeconds: Math.Round((now - _created) * TickSeconds, 1),
+            CameraMotion: stats?.CameraMotion is { } m
+                ? new MonitorCameraMotion(Math.Round(m.MeanPixels, 2), Math.Round(m.MaxPixels, 2), m.Unestimated, Math.Round(m.Estimate.MeanMs, 2))
+                : null);
     }
 
     /// <inheritdoc/>

@@ -83,6 +83,7 @@ internal static class MonitorEndpoints
                 reconnects = s.Reconnects,
                 tracks = s.Tracks,
                 events = s.Events,
+                cameraMotion = s.CameraMotion,
                 zones = h.ZoneCounts,
             };
         }).ToList(),

@@ -14,6 +14,7 @@ namespace VisionTracker.Monitor;
 /// <param name="StreamClients">Open <c>/stream.mjpg</c> connections.</param>
 /// <param name="EventClients">Open <c>/events</c> connections.</param>
 /// <param name="UptimeSeconds">Seconds since the hub was created.</param>
+/// <param name="CameraMotion">Camera motion that <c>--gmc</c> estimated, or null when it is off.</param>
 public sealed record MonitorStatus(
     long Frames,
     long LastFrameIndex,
@@ -27,4 +28,12 @@ public sealed record MonitorStatus(
     long StreamFrames,
     int StreamClients,
     int EventClients,
-    double UptimeSeconds);
+    double UptimeSeconds,
+    MonitorCameraMotion? CameraMotion = null);
+
+/// <summary>What camera-motion compensation (<c>--gmc</c>) estimated so far: displacement of the frame centre.</summary>
+/// <param name="MeanPixels">Mean px per frame pair.</param>
+/// <param name="MaxPixels">Largest px per frame pair.</param>
+/// <param name="Unestimated">Frame pairs with too few tracked points (identity applied).</param>
+/// <param name="EstimateMs">Mean estimator time per frame, in milliseconds.</param>
+public sealed record MonitorCameraMotion(double MeanPixels, double MaxPixels, long Unestimated, double EstimateMs);
