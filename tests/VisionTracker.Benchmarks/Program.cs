@@ -24,6 +24,12 @@ internal static class Program
             return;
         }
 
+        if (args.Length == 1 && args[0] == "det-precision")
+        {
+            TrackingAblation.DetectionPrecision();
+            return;
+        }
+
         if (args.Length >= 2 && args[0] == "gmc-motion")
         {
             TrackingAblation.GmcMotion(args[1..]);

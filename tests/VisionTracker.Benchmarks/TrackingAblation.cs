@@ -154,6 +154,66 @@ internal static class TrackingAblation
         }
     }
 
+    /// <summary>
+    /// Precision of the cached Femto person detections (score ≥ 0.1, every frame) by score band and box height (share of
+    /// the frame height), on TUD-Campus and on MOT17-mini combined: each frame's detections, best score first, take the
+    /// unmatched ground-truth box of highest IoU ≥ 0.5; MOT17 boxes matched to a non-pedestrian class are left out.
+    /// </summary>
+    public static void DetectionPrecision()
+    {
+        var counts = new SortedDictionary<(string Set, int Band, string Height), (int Tp, int Fp)>();
+        foreach (string seq in new[] { "TUD-Campus" }.Concat(Mot17))
+        {
+            string set = seq == "TUD-Campus" ? "TUD-Campus" : "MOT17-mini";
+            SequenceDetections d = Load(seq, false);
+            var gt = File.ReadLines(Path.Combine(Data, "datasets", seq, "gt", "gt.txt"))
+                .Select(l => l.Split(','))
+                .Where(f => f.Length >= 6)
+                .Select(f => (Frame: int.Parse(f[0], CultureInfo.InvariantCulture), Box: BoxF.FromXywh(float.Parse(f[2], CultureInfo.InvariantCulture), float.Parse(f[3], CultureInfo.InvariantCulture), float.Parse(f[4], CultureInfo.InvariantCulture), float.Parse(f[5], CultureInfo.InvariantCulture)), Class: f.Length > 7 ? int.Parse(f[7], CultureInfo.InvariantCulture) : 1))
+                .ToLookup(g => g.Frame);
+            for (int k = 0; k < d.Frames.Count; k++)
+            {
+                Detections f = d.Frames[k];
+                var g = gt[k + 1].ToList();
+                var used = new bool[g.Count];
+                foreach (int i in Enumerable.Range(0, f.Count).OrderByDescending(i => f.Scores[i]))
+                {
+                    int best = -1;
+                    float bestIou = 0.5f;
+                    for (int j = 0; j < g.Count; j++)
+                    {
+                        float iou = used[j] ? 0 : f.Boxes[i].IoU(g[j].Box);
+                        if (iou >= bestIou)
+                        {
+                            (best, bestIou) = (j, iou);
+                        }
+                    }
+
+                    if (best >= 0)
+                    {
+                        used[best] = true;
+                        if (g[best].Class != 1)
+                        {
+                            continue;
+                        }
+                    }
+
+                    float rel = f.Boxes[i].Height / d.Height;
+                    var key = (set, (int)MathF.Floor(f.Scores[i] * 10), rel < 0.2f ? "< 20%" : rel < 0.4f ? "20-40%" : ">= 40%");
+                    var (tp, fp) = counts.GetValueOrDefault(key);
+                    counts[key] = best >= 0 ? (tp + 1, fp) : (tp, fp + 1);
+                }
+            }
+        }
+
+        Console.WriteLine("| set | score band | box height | TP | FP | precision |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var ((set, band, height), (tp, fp)) in counts.Where(c => c.Key.Band >= 3))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {set} | {band / 10.0:0.0}-{(band + 1) / 10.0:0.0} | {height} | {tp} | {fp} | {tp / (double)(tp + fp):0.00} |"));
+        }
+    }
+
     private static double Get(this IReadOnlyDictionary<string, double> d, string k) => d.TryGetValue(k, out double v) ? v : double.NaN;
 
     private static (string Name, TrackerOptions Options) Parse(string spec)
