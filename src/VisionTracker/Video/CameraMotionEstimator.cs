@@ -9,11 +9,12 @@ namespace VisionTracker.Video;
 /// previous downscaled gray frame, tracked into the current one with pyramidal Lucas-Kanade, and a RANSAC similarity
 /// (<c>estimateAffinePartial2D</c>: translation, rotation, uniform scale) fitted to the pairs, so moving people are
 /// outliers. Corners inside the frame's detected objects are left out when the detections are given (BoT-SORT masks
-/// them too), and a corner must track back to where it started (forward-backward check). The result, in full-resolution pixels, goes to <see cref="Tracking.ICameraMotionCompensated"/>.
+/// them too), and a corner must track back to where it started (forward-backward check). The result, in
+/// full-resolution pixels, goes to <see cref="Tracking.ICameraMotionCompensated"/>.
 /// </summary>
 /// <remarks>
-/// Image buffers (the downscaled frame, both gray frames and masks, the point, status and error arrays) are owned and reused, so a
-/// steady-state frame allocates no image memory; OpenCvSharp's corner detector still returns one small managed array
+/// Image buffers (the downscaled frame, both gray frames and masks, the point, status and error arrays) are owned and
+/// reused, so a steady-state frame allocates no image memory; OpenCvSharp's corner detector still returns one small managed array
 /// of points per frame. Not thread-safe: one instance per stream.
 /// </remarks>
 public sealed class CameraMotionEstimator : IDisposable
@@ -65,7 +66,8 @@ public sealed class CameraMotionEstimator : IDisposable
 
     /// <summary>
     /// Detected objects scoring at least this are left out of the corners (BoT-SORT's GMC masks its detections the same
-    /// way): objects are what moves on their own, so a car passing a fixed camera must not be read as the camera moving. Used when <see cref="Estimate(Mat, Detections?)"/> is given the frame's detections.
+    /// way): objects are what moves on their own, so a car passing a fixed camera must not be read as the camera moving.
+    /// Used when <see cref="Estimate(Mat, Detections?)"/> is given the frame's detections.
     /// </summary>
     public float MaskMinScore { get; init; } = 0.3f;
 
