@@ -50,6 +50,7 @@ internal static class TrackCommand
             {
                 throw new VisionTrackerException($"--interpolate {p.GetValue(interpolate)}: give 0 (off) or more frames.");
             }
+
             if (p.GetValue(cameras) is { } camerasFile)
             {
                 if (p.GetValue(source) is not null || p.GetValue(detections) is not null || p.GetValue(reid) || p.GetValue(zones) is not null || p.GetValue(loop) != 1)
